@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place that knows kernel versions. The BLKEX_HAVE_* macros come
+ * from feature probes in Kbuild that look at the headers being built
+ * against, so a distribution backport is followed without version checks.
+ */
+#ifndef _BLKEX_COMPAT_H
+#define _BLKEX_COMPAT_H
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+
+/* The queue limits the driver sets, whatever API the kernel offers. */
+struct blkex_limits {
+	unsigned int logical_block_size;
+	unsigned int max_hw_sectors;
+	unsigned short max_segments;
+};
+
+#ifdef BLKEX_HAVE_MQ_F_SHOULD_MERGE
+#define BLKEX_MQ_F_MERGE	BLK_MQ_F_SHOULD_MERGE
+#else
+/* Merging became unconditional when the flag was removed (6.14). */
+#define BLKEX_MQ_F_MERGE	0
+#endif
+
+/*
+ * blk_mq_alloc_disk() takes the queue limits from 6.9 on; before that they
+ * were set one by one on the allocated queue. Both return an ERR_PTR on
+ * failure. Disks are non-rotational by default once limits carry features
+ * (6.11); before that the driver says so with QUEUE_FLAG_NONROT.
+ */
+static inline struct gendisk *blkex_alloc_disk(struct blk_mq_tag_set *set,
+					       const struct blkex_limits *bl,
+					       void *queuedata)
+{
+	struct gendisk *disk;
+#ifdef BLKEX_HAVE_ALLOC_DISK_LIMITS
+	struct queue_limits lim = {
+		.logical_block_size	= bl->logical_block_size,
+		.physical_block_size	= bl->logical_block_size,
+		.io_min			= bl->logical_block_size,
+		.max_hw_sectors		= bl->max_hw_sectors,
+		.max_segments		= bl->max_segments,
+	};
+
+	disk = blk_mq_alloc_disk(set, &lim, queuedata);
+#else
+	disk = blk_mq_alloc_disk(set, queuedata);
+	if (IS_ERR(disk))
+		return disk;
+	blk_queue_logical_block_size(disk->queue, bl->logical_block_size);
+	blk_queue_physical_block_size(disk->queue, bl->logical_block_size);
+	blk_queue_io_min(disk->queue, bl->logical_block_size);
+	blk_queue_max_hw_sectors(disk->queue, bl->max_hw_sectors);
+	blk_queue_max_segments(disk->queue, bl->max_segments);
+#endif
+#ifndef BLKEX_HAVE_BLK_FEAT
+	if (!IS_ERR(disk))
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
+#endif
+	return disk;
+}
+
+#endif /* _BLKEX_COMPAT_H */

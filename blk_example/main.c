@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blk_example: module parameters, module init/exit, and the life cycle of
+ * each disk (store, workqueue, tag set, gendisk).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "blk_example.h"
+#include "compat.h"
+
+/* Minors per disk: the whole disk plus 15 partitions, as sd does. */
+#define BLKEX_MINORS		16
+#define BLKEX_MAX_DEVICES	(MINORMASK / BLKEX_MINORS)
+/* 1 MiB requests: 2048 sectors in up to 256 page-sized segments. */
+#define BLKEX_MAX_HW_SECTORS	2048
+#define BLKEX_MAX_SEGMENTS	256
+
+/*
+ * A numeric parameter with its valid range. The setter rejects anything
+ * outside it, so a bad value fails the load with -EINVAL and one message
+ * naming the parameter, before any state exists.
+ */
+struct blkex_uparam {
+	u64 val;
+	u64 min;
+	u64 max;
+	bool pow2;		/* must also be a power of two */
+};
+
+static int blkex_uparam_set(const char *str, const struct kernel_param *kp)
+{
+	struct blkex_uparam *p = kp->arg;
+	u64 v;
+
+	if (kstrtoull(str, 0, &v)) {
+		pr_err("%s=%s is not a number in [%llu, %llu]\n",
+		       kp->name, str, p->min, p->max);
+		return -EINVAL;
+	}
+	if (v < p->min || v > p->max) {
+		pr_err("%s=%llu is out of range [%llu, %llu]\n",
+		       kp->name, v, p->min, p->max);
+		return -EINVAL;
+	}
+	if (p->pow2 && !is_power_of_2(v)) {
+		pr_err("%s=%llu is not a power of two\n", kp->name, v);
+		return -EINVAL;
+	}
+	p->val = v;
+	return 0;
+}
+
+static int blkex_uparam_get(char *buf, const struct kernel_param *kp)
+{
+	const struct blkex_uparam *p = kp->arg;
+
+	return scnprintf(buf, PAGE_SIZE, "%llu\n", p->val);
+}
+
+static const struct kernel_param_ops blkex_uparam_ops = {
+	.set = blkex_uparam_set,
+	.get = blkex_uparam_get,
+};
+
+/* 262144 sectors = 128 MiB; the upper bound keeps num_sectors * 512 in a u64. */
+static struct blkex_uparam g_num_sectors = {
+	.val = 262144, .min = 1, .max = U64_MAX >> SECTOR_SHIFT,
+};
+module_param_cb(num_sectors, &blkex_uparam_ops, &g_num_sectors, 0444);
+MODULE_PARM_DESC(num_sectors, "Capacity of each disk in 512-byte sectors, a multiple of logical_block_size / 512. Default: 262144 (128 MiB)");
+
+static struct blkex_uparam g_logical_block_size = {
+	.val = SECTOR_SIZE, .min = SECTOR_SIZE, .max = PAGE_SIZE, .pow2 = true,
+};
+module_param_cb(logical_block_size, &blkex_uparam_ops, &g_logical_block_size, 0444);
+MODULE_PARM_DESC(logical_block_size, "Logical block size in bytes, a power of two from 512 to PAGE_SIZE. Default: 512");
+
+static struct blkex_uparam g_nr_devices = {
+	.val = 1, .min = 1, .max = BLKEX_MAX_DEVICES,
+};
+module_param_cb(nr_devices, &blkex_uparam_ops, &g_nr_devices, 0444);
+MODULE_PARM_DESC(nr_devices, "Number of disks, /dev/blkex0 to blkexN-1, each with its own store. Default: 1");
+
+static struct blkex_uparam g_hw_queues = {
+	.val = 0, .min = 0, .max = NR_CPUS,
+};
+module_param_cb(hw_queues, &blkex_uparam_ops, &g_hw_queues, 0444);
+MODULE_PARM_DESC(hw_queues, "blk-mq hardware queues per disk; 0 means one per possible CPU. Default: 0");
+
+static struct blkex_uparam g_queue_depth = {
+	.val = 128, .min = 1, .max = BLK_MQ_MAX_DEPTH,
+};
+module_param_cb(queue_depth, &blkex_uparam_ops, &g_queue_depth, 0444);
+MODULE_PARM_DESC(queue_depth, "Tags (requests in flight) per hardware queue. Default: 128");
+
+/*
+ * The workqueue that runs the deferred copies. Every flavour keeps
+ * WQ_MEM_RECLAIM: a block device may have to write for memory reclaim to
+ * make progress, so its work needs a rescuer. docs/design.md measures them.
+ */
+struct blkex_wq_mode {
+	const char *name;
+	unsigned int flags;
+};
+
+static const struct blkex_wq_mode blkex_wq_modes[] = {
+	{ "percpu",		WQ_MEM_RECLAIM },
+	{ "percpu-highpri",	WQ_MEM_RECLAIM | WQ_HIGHPRI },
+	{ "unbound",		WQ_MEM_RECLAIM | WQ_UNBOUND },
+	{ "unbound-highpri",	WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI },
+};
+
+static const struct blkex_wq_mode *g_wq_mode = &blkex_wq_modes[1];
+
+static int blkex_wq_mode_set(const char *str, const struct kernel_param *kp)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(blkex_wq_modes); i++) {
+		if (sysfs_streq(str, blkex_wq_modes[i].name)) {
+			g_wq_mode = &blkex_wq_modes[i];
+			return 0;
+		}
+	}
+	pr_err("%s=%s is not one of percpu, percpu-highpri, unbound, unbound-highpri\n",
+	       kp->name, str);
+	return -EINVAL;
+}
+
+static int blkex_wq_mode_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n", g_wq_mode->name);
+}
+
+static const struct kernel_param_ops blkex_wq_mode_ops = {
+	.set = blkex_wq_mode_set,
+	.get = blkex_wq_mode_get,
+};
+
+module_param_cb(wq_mode, &blkex_wq_mode_ops, NULL, 0444);
+MODULE_PARM_DESC(wq_mode, "Workqueue that serves requests: percpu, percpu-highpri, unbound or unbound-highpri. Default: percpu-highpri");
+
+static int blkex_major;
+static struct blkex_dev **blkex_devs;
+
+static const struct block_device_operations blkex_fops = {
+	.owner = THIS_MODULE,
+};
+
+static struct blkex_dev *blkex_add_dev(int index)
+{
+	u64 bytes = g_num_sectors.val << SECTOR_SHIFT;
+	struct blkex_limits lim = {
+		.logical_block_size	= g_logical_block_size.val,
+		.max_hw_sectors		= BLKEX_MAX_HW_SECTORS,
+		.max_segments		= BLKEX_MAX_SEGMENTS,
+	};
+	struct blkex_dev *dev;
+	struct gendisk *disk;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	dev->index = index;
+
+	ret = blkex_store_alloc(dev, bytes);
+	if (ret) {
+		pr_err("num_sectors=%llu: cannot allocate a %llu-byte store\n",
+		       g_num_sectors.val, bytes);
+		goto out_free_dev;
+	}
+
+	dev->wq = alloc_workqueue("%s%d", g_wq_mode->flags, 0, BLKEX_NAME,
+				  index);
+	if (!dev->wq) {
+		ret = -ENOMEM;
+		goto out_free_store;
+	}
+
+	dev->tag_set.ops = &blkex_mq_ops;
+	dev->tag_set.nr_hw_queues = g_hw_queues.val ?: nr_cpu_ids;
+	dev->tag_set.queue_depth = g_queue_depth.val;
+	dev->tag_set.numa_node = NUMA_NO_NODE;
+	dev->tag_set.cmd_size = sizeof(struct blkex_cmd);
+	dev->tag_set.flags = BLKEX_MQ_F_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
+	dev->tag_set.driver_data = dev;
+	ret = blk_mq_alloc_tag_set(&dev->tag_set);
+	if (ret)
+		goto out_destroy_wq;
+
+	disk = blkex_alloc_disk(&dev->tag_set, &lim, dev);
+	if (IS_ERR(disk)) {
+		ret = PTR_ERR(disk);
+		goto out_free_tag_set;
+	}
+	dev->disk = disk;
+	disk->major = blkex_major;
+	disk->first_minor = index * BLKEX_MINORS;
+	disk->minors = BLKEX_MINORS;
+	disk->fops = &blkex_fops;
+	disk->private_data = dev;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "%s%d", BLKEX_NAME, index);
+	set_capacity(disk, g_num_sectors.val);
+
+	ret = add_disk(disk);
+	if (ret)
+		goto out_put_disk;
+
+	return dev;
+
+out_put_disk:
+	put_disk(disk);
+out_free_tag_set:
+	blk_mq_free_tag_set(&dev->tag_set);
+out_destroy_wq:
+	destroy_workqueue(dev->wq);
+out_free_store:
+	blkex_store_free(dev);
+out_free_dev:
+	kfree(dev);
+	return ERR_PTR(ret);
+}
+
+/*
+ * del_gendisk() drains the queue, so no request is queued after it; the
+ * workqueue is destroyed next, which waits for any handler still returning
+ * from blk_mq_complete_request(), before the pdus and the store go.
+ */
+static void blkex_del_dev(struct blkex_dev *dev)
+{
+	del_gendisk(dev->disk);
+	destroy_workqueue(dev->wq);
+	put_disk(dev->disk);
+	blk_mq_free_tag_set(&dev->tag_set);
+	blkex_store_free(dev);
+	kfree(dev);
+}
+
+static int __init blkex_init(void)
+{
+	unsigned int sectors_per_block = g_logical_block_size.val >> SECTOR_SHIFT;
+	int i, ret;
+
+	if (g_num_sectors.val % sectors_per_block) {
+		pr_err("num_sectors=%llu is not a multiple of logical_block_size/512 (%u)\n",
+		       g_num_sectors.val, sectors_per_block);
+		return -EINVAL;
+	}
+
+	blkex_devs = kcalloc(g_nr_devices.val, sizeof(*blkex_devs), GFP_KERNEL);
+	if (!blkex_devs)
+		return -ENOMEM;
+
+	ret = register_blkdev(0, BLKEX_NAME);
+	if (ret < 0)
+		goto out_free_devs;
+	blkex_major = ret;
+
+	for (i = 0; i < g_nr_devices.val; i++) {
+		blkex_devs[i] = blkex_add_dev(i);
+		if (IS_ERR(blkex_devs[i])) {
+			ret = PTR_ERR(blkex_devs[i]);
+			goto out_del_devs;
+		}
+	}
+
+	pr_info("%llu disk(s) of %llu sectors, block size %llu, wq_mode %s\n",
+		g_nr_devices.val, g_num_sectors.val, g_logical_block_size.val,
+		g_wq_mode->name);
+	return 0;
+
+out_del_devs:
+	while (--i >= 0)
+		blkex_del_dev(blkex_devs[i]);
+	unregister_blkdev(blkex_major, BLKEX_NAME);
+out_free_devs:
+	kfree(blkex_devs);
+	return ret;
+}
+
+static void __exit blkex_exit(void)
+{
+	int i;
+
+	for (i = 0; i < g_nr_devices.val; i++)
+		blkex_del_dev(blkex_devs[i]);
+	unregister_blkdev(blkex_major, BLKEX_NAME);
+	kfree(blkex_devs);
+}
+
+module_init(blkex_init);
+module_exit(blkex_exit);
+
+MODULE_DESCRIPTION("RAM-backed blk-mq block device with deferred completion");
+MODULE_LICENSE("GPL");

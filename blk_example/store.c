@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The RAM store behind each disk: one virtually contiguous, zero-filled
+ * buffer, addressed by byte offset (sector * 512).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bvec.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+
+#include "blk_example.h"
+
+/*
+ * Zeroed at allocation so that a never-written sector reads as zeroes and
+ * never as stale kernel memory. A size beyond the machine's RAM is refused
+ * up front: vmalloc would otherwise grab pages one by one and could wake
+ * the OOM killer before it failed. Smaller sizes that still cannot be met
+ * fail quietly (__GFP_NOWARN, __GFP_RETRY_MAYFAIL) so the caller reports
+ * them once, naming the parameter.
+ */
+int blkex_store_alloc(struct blkex_dev *dev, u64 bytes)
+{
+	if (!bytes || bytes > (u64)totalram_pages() << PAGE_SHIFT)
+		return -ENOMEM;
+
+	dev->store = __vmalloc(bytes, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+			       __GFP_RETRY_MAYFAIL);
+	if (!dev->store)
+		return -ENOMEM;
+
+	dev->store_bytes = bytes;
+	mutex_init(&dev->store_mutex);
+	return 0;
+}
+
+void blkex_store_free(struct blkex_dev *dev)
+{
+	mutex_destroy(&dev->store_mutex);
+	vfree(dev->store);
+	dev->store = NULL;
+	dev->store_bytes = 0;
+}
+
+/* True when [pos, pos + len) lies inside the store; immune to overflow. */
+bool blkex_store_in_range(const struct blkex_dev *dev, u64 pos, u64 len)
+{
+	return len <= dev->store_bytes && pos <= dev->store_bytes - len;
+}
+
+/*
+ * Copy one segment between a request page and the store. The bvec helpers
+ * map the page with kmap_local_page(), which is safe in the sleeping work
+ * handler and cheap on 64-bit. The caller holds store_mutex and has checked
+ * the whole request against the store's bounds.
+ */
+void blkex_store_copy_bvec(struct blkex_dev *dev, struct bio_vec *bv, u64 pos,
+			   bool write)
+{
+	void *p = dev->store + pos;
+
+	if (write)
+		memcpy_from_bvec(p, bv);
+	else
+		memcpy_to_bvec(bv, p);
+}

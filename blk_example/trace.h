@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tracepoints for each stage of a request's life in blk_example:
+ *
+ *   blkex_rq_queued      queue_rq, after blk_mq_start_request()
+ *   blkex_rq_work_start  the work handler begins
+ *   blkex_rq_locked      store_mutex taken (data requests only)
+ *   blkex_rq_copied      copy finished, still under store_mutex
+ *   blkex_rq_complete    the .complete callback ends the request
+ *
+ * Every event carries device, hardware queue and tag so that a tool can
+ * match the events of one request; no latency is computed in the kernel.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM blk_example
+
+#if !defined(_TRACE_BLKEX_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _TRACE_BLKEX_H
+
+#include <linux/blk-mq.h>
+#include <linux/blktrace_api.h>
+#include <linux/tracepoint.h>
+
+/* Same room as RWBS_LEN in <trace/events/block.h>, which is private to it. */
+#define BLKEX_RWBS_LEN	8
+
+DECLARE_EVENT_CLASS(blkex_rq,
+
+	TP_PROTO(struct request *rq),
+
+	TP_ARGS(rq),
+
+	TP_STRUCT__entry(
+		__field(dev_t,		dev)
+		__field(unsigned int,	hctx)
+		__field(int,		tag)
+		__field(unsigned int,	op)
+		__field(sector_t,	sector)
+		__field(unsigned int,	nr_bytes)
+		__array(char,		rwbs,	BLKEX_RWBS_LEN)
+	),
+
+	TP_fast_assign(
+		__entry->dev	  = rq->q->disk ? disk_devt(rq->q->disk) : 0;
+		__entry->hctx	  = rq->mq_hctx->queue_num;
+		__entry->tag	  = rq->tag;
+		__entry->op	  = req_op(rq);
+		__entry->sector	  = blk_rq_pos(rq);
+		__entry->nr_bytes = blk_rq_bytes(rq);
+		blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);
+	),
+
+	TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u",
+		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->rwbs,
+		  (unsigned long long)__entry->sector, __entry->nr_bytes >> 9,
+		  __entry->tag, __entry->hctx)
+);
+
+DEFINE_EVENT(blkex_rq, blkex_rq_queued,
+	TP_PROTO(struct request *rq),
+	TP_ARGS(rq)
+);
+
+DEFINE_EVENT(blkex_rq, blkex_rq_work_start,
+	TP_PROTO(struct request *rq),
+	TP_ARGS(rq)
+);
+
+DEFINE_EVENT(blkex_rq, blkex_rq_locked,
+	TP_PROTO(struct request *rq),
+	TP_ARGS(rq)
+);
+
+/* Stages that end with a result also record it, as an errno. */
+DECLARE_EVENT_CLASS(blkex_rq_status,
+
+	TP_PROTO(struct request *rq, blk_status_t status),
+
+	TP_ARGS(rq, status),
+
+	TP_STRUCT__entry(
+		__field(dev_t,		dev)
+		__field(unsigned int,	hctx)
+		__field(int,		tag)
+		__field(unsigned int,	op)
+		__field(sector_t,	sector)
+		__field(unsigned int,	nr_bytes)
+		__field(int,		error)
+		__array(char,		rwbs,	BLKEX_RWBS_LEN)
+	),
+
+	TP_fast_assign(
+		__entry->dev	  = rq->q->disk ? disk_devt(rq->q->disk) : 0;
+		__entry->hctx	  = rq->mq_hctx->queue_num;
+		__entry->tag	  = rq->tag;
+		__entry->op	  = req_op(rq);
+		__entry->sector	  = blk_rq_pos(rq);
+		__entry->nr_bytes = blk_rq_bytes(rq);
+		__entry->error	  = blk_status_to_errno(status);
+		blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);
+	),
+
+	TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u error=%d",
+		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->rwbs,
+		  (unsigned long long)__entry->sector, __entry->nr_bytes >> 9,
+		  __entry->tag, __entry->hctx, __entry->error)
+);
+
+DEFINE_EVENT(blkex_rq_status, blkex_rq_copied,
+	TP_PROTO(struct request *rq, blk_status_t status),
+	TP_ARGS(rq, status)
+);
+
+DEFINE_EVENT(blkex_rq_status, blkex_rq_complete,
+	TP_PROTO(struct request *rq, blk_status_t status),
+	TP_ARGS(rq, status)
+);
+
+#endif /* _TRACE_BLKEX_H */
+
+/* This part must be outside the include guard. */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+DESCRIPTION="modinfo on the built module. This test will check that every parameter is listed with a description and a default, and that the license and description are set."
+
+requires() {
+	_have_program modinfo
+}
+
+test_case() {
+	local info p
+	info=$(modinfo "$BLKEX_KO")
+	echo "$info"
+	for p in num_sectors logical_block_size nr_devices hw_queues queue_depth wq_mode; do
+		echo "$info" | grep -qE "^parm: +$p:.+Default: " ||
+			_fail "parameter $p is not documented"
+	done
+	echo "$info" | grep -qE '^license: +GPL$' || _fail "no GPL license"
+	echo "$info" | grep -qE '^description: +.+' || _fail "no description"
+	# Read-only after load: 0444 in sysfs.
+	_load num_sectors=2048
+	for p in num_sectors logical_block_size wq_mode; do
+		_expect_eq "mode of $p" \
+			"$(stat -c %a /sys/module/blk_example/parameters/$p)" 444
+	done
+	_expect_eq "num_sectors in sysfs" \
+		"$(cat /sys/module/blk_example/parameters/num_sectors)" 2048
+}

@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+DESCRIPTION="an ext4 file system on the disk. This test will make it, write files, sync, unmount, remount, check every file's checksum and run fsck.ext4 -fn."
+
+requires() {
+	_have_program mkfs.ext4
+	_have_program fsck.ext4
+}
+
+test_case() {
+	local mnt=/mnt/blkex0 i
+	_load num_sectors=$(( $(_scaled 64) * 2048 ))
+	mkfs.ext4 -q -F $BLKEX_DEV
+	mkdir -p $mnt
+	mount $BLKEX_DEV $mnt
+	for ((i = 0; i < 20; i++)); do
+		head -c $(( (i + 1) * 37 * 1024 )) /dev/urandom > $mnt/file$i
+	done
+	mkdir $mnt/dir
+	cp $mnt/file1 $mnt/dir/copy
+	(cd $mnt && sha256sum file* dir/copy) > /tmp/sums
+	sync
+	umount $mnt
+	mount $BLKEX_DEV $mnt
+	(cd $mnt && sha256sum -c --quiet /tmp/sums) || _fail "file contents changed"
+	umount $mnt
+	fsck.ext4 -fn $BLKEX_DEV || _fail "fsck.ext4 found problems"
+}

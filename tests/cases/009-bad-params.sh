@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+DESCRIPTION="load with invalid parameter values. This test will check that each fails with the right errno and a kernel message naming the parameter, leaves nothing behind, and that a good load works afterwards."
+
+# _bad_load ERRNO_TEXT PARAM MSG_PARAM: insmod must fail with ERRNO_TEXT.
+_bad_load() {
+	local want=$1 param=$2 named=$3 err
+	dmesg -C
+	if err=$(insmod "$BLKEX_KO" "$param" 2>&1); then
+		_fail "insmod $param succeeded"
+	fi
+	echo "$param -> $err"
+	echo "$err" | grep -q "$want" || _fail "insmod $param: '$err', want '$want'"
+	dmesg | grep -q "blk_example: .*$named" ||
+		_fail "no kernel message naming $named for $param"
+	! _module_loaded || _fail "module loaded with $param"
+	[ ! -e $BLKEX_DEV ] || _fail "$BLKEX_DEV exists after a failed load"
+	grep -qw blkex /proc/devices && _fail "major still registered after $param"
+	return 0
+}
+
+test_case() {
+	local inval="Invalid parameters" nomem="Cannot allocate memory"
+	_bad_load "$inval" num_sectors=0 num_sectors
+	_bad_load "$inval" num_sectors=abc num_sectors
+	_bad_load "$inval" num_sectors=-1 num_sectors
+	_bad_load "$inval" num_sectors=36028797018963968 num_sectors
+	_bad_load "$inval" num_sectors=99999999999999999999 num_sectors
+	_bad_load "$nomem" num_sectors=1099511627776 num_sectors
+	_bad_load "$nomem" num_sectors=36028797018963967 num_sectors
+	_bad_load "$inval" logical_block_size=1000 logical_block_size
+	_bad_load "$inval" logical_block_size=256 logical_block_size
+	_bad_load "$inval" logical_block_size=8192 logical_block_size
+	_bad_load "$inval" logical_block_size=0 logical_block_size
+	_bad_load "$inval" "num_sectors=4097 logical_block_size=4096" num_sectors
+	_bad_load "$inval" nr_devices=0 nr_devices
+	_bad_load "$inval" queue_depth=0 queue_depth
+	_bad_load "$inval" hw_queues=many hw_queues
+	_bad_load "$inval" wq_mode=fastest wq_mode
+
+	_load num_sectors=4096
+	dd if=/dev/urandom of=/tmp/data bs=4k count=16 status=none
+	dd if=/tmp/data of=$BLKEX_DEV bs=4k oflag=direct status=none
+	cmp -n 65536 /tmp/data $BLKEX_DEV || _fail "good load after bad ones does not work"
+}

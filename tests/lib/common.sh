@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the test cases, sourced inside the VM by suite.sh before each
+# case. Names follow blktests: _like_this. Sizes scale with environment
+# variables so a slow (debug) kernel can run the same cases smaller.
+
+# The module built for the running kernel by tests/run.sh.
+BLKEX_KO=${BLKEX_KO:-/mnt/repo/build/$(uname -r)/blk_example.ko}
+BLKEX_DEV=/dev/blkex0
+# Scale for I/O sizes and counts: 1 on a stock kernel.
+TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}
+
+# _scaled N: N scaled by TEST_SCALE_PCT, at least 1.
+_scaled() {
+	local n=$(( $1 * TEST_SCALE_PCT / 100 ))
+	echo $(( n > 0 ? n : 1 ))
+}
+
+_skip() {
+	echo "SKIP_REASON: $*"
+	exit 77
+}
+
+_fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+_have_program() {
+	command -v "$1" > /dev/null || _skip "$1 is not installed"
+}
+
+_module_loaded() {
+	[ -d /sys/module/blk_example ]
+}
+
+# _wait_for_dev DEV: devtmpfs creates the node asynchronously to add_disk().
+_wait_for_dev() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -b "$1" ] && return 0
+		sleep 0.05
+	done
+	_fail "$1 did not appear"
+}
+
+# _load [PARAM=VALUE...]: insmod the module and wait for its first disk.
+_load() {
+	insmod "$BLKEX_KO" "$@" || _fail "insmod $* failed"
+	_wait_for_dev "$BLKEX_DEV"
+}
+
+_unload() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		rmmod blk_example 2> /dev/null && return 0
+		sleep 0.1
+	done
+	rmmod blk_example || _fail "rmmod failed"
+}
+
+_dev_bytes() {
+	blockdev --getsize64 "${1:-$BLKEX_DEV}"
+}
+
+# _fio ARGS...: fio with JSON output to $FIO_JSON, failing the case on error.
+FIO_JSON=${FIO_JSON:-/tmp/fio.json}
+_fio() {
+	fio --output-format=json --output="$FIO_JSON" --eta=never "$@" ||
+		{ cat "$FIO_JSON"; _fail "fio $* failed"; }
+}
+
+# _fio_field EXPR: a value from the last fio JSON, e.g. "['jobs'][0]['error']".
+_fio_field() {
+	python3 -c '
+import json, sys
+text = open(sys.argv[1]).read()
+d = json.loads(text[text.index("{"):])  # fio may print warnings first
+print(eval("d" + sys.argv[2]))' "$FIO_JSON" "$1"
+}
+
+# _expect_eq WHAT GOT WANT
+_expect_eq() {
+	[ "$2" = "$3" ] || _fail "$1: got '$2', want '$3'"
+	echo "$1: $2"
+}

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs test cases inside the VM and prints one TAP result line per case
+# ("ok - NAME", "not ok - NAME", "ok - NAME # SKIP reason"); tests/run.sh
+# numbers them. Usage: suite.sh CASE_FILE...
+#
+# A case passes only if it exits 0 and the kernel log it produced holds
+# none of the patterns below. Whatever a case leaves behind (a mount, the
+# module) is cleaned up before the next one starts.
+set -uo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+logdir=/mnt/out/logs
+mkdir -p "$logdir"
+
+# shellcheck source=tests/lib/kmsg-patterns.sh
+. "$here/kmsg-patterns.sh"
+
+_cleanup_after() {
+	local m
+	grep ' /mnt/blkex' /proc/mounts | awk '{ print $2 }' | sort -r |
+		while read -r m; do umount -l "$m"; done
+	if [ -d /sys/module/blk_example ]; then
+		rmmod blk_example 2> /dev/null ||
+			{ sleep 1; rmmod blk_example 2> /dev/null; }
+	fi
+	for m in brd null_blk; do
+		[ -d "/sys/module/$m" ] && rmmod "$m" 2> /dev/null
+	done
+	return 0
+}
+
+for case in "$@"; do
+	name=$(basename "$case" .sh)
+	log=$logdir/$name.log
+	dmesg -C
+	start=$SECONDS
+	(
+		set -euo pipefail
+		cd /tmp
+		# shellcheck source=tests/lib/common.sh
+		. "$here/common.sh"
+		# shellcheck disable=SC1090
+		. "$case"
+		if declare -F requires > /dev/null; then
+			requires
+		fi
+		test_case
+	) > "$log" 2>&1
+	rc=$?
+	_cleanup_after
+	dmesg > "$logdir/$name.kmsg"
+	elapsed=$((SECONDS - start))
+
+	bad=$(grep -E "$KMSG_BAD" "$logdir/$name.kmsg" | head -n 5)
+	if [ "$rc" = 77 ]; then
+		reason=$(sed -n 's/^SKIP_REASON: //p' "$log" | tail -n 1)
+		echo "ok - $name # SKIP ${reason:-skipped}"
+	elif [ "$rc" = 0 ] && [ -z "$bad" ]; then
+		echo "ok - $name (${elapsed}s)"
+	else
+		echo "not ok - $name (${elapsed}s, exit $rc)"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		[ -n "$bad" ] && echo "$bad" | sed 's/^/#   kernel: /'
+	fi
+done
+exit 0

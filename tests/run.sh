@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tests/run.sh            (what `make test` runs)
+# Builds the module for each kernel (tests/vm/kernels.sh), boots each one
+# under QEMU, runs the cases in tests/cases inside and prints TAP, ending
+# with "N passed, N failed, N skipped". Exits non-zero on any failure,
+# including a kernel log with an oops, warning or lockdep report anywhere
+# in a boot.
+#
+# Environment: KVERS="v1 v2" (kernels), TESTS=REGEX (case names),
+# TEST_SCALE_PCT (I/O sizes, default 100), VM_* as in tests/vm/boot.sh.
+set -euo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+repo=$(readlink -f "$here/..")
+results=$repo/build/test-results
+# shellcheck source=tests/lib/kmsg-patterns.sh
+. "$here/lib/kmsg-patterns.sh"
+
+mapfile -t kvers < <("$here/vm/kernels.sh")
+[ "${#kvers[@]}" -gt 0 ] || { echo "run.sh: no kernel with headers installed; run make deps" >&2; exit 2; }
+mapfile -t cases < <(find "$here/cases" -name '[0-9]*.sh' | sort |
+		     grep -E "${TESTS:-.}")
+[ "${#cases[@]}" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
+
+passed=0 failed=0 skipped=0 n=0
+echo "TAP version 13"
+echo "1..$(( (${#cases[@]} + 2) * ${#kvers[@]} ))"
+
+# _result LINE KVER: number a guest result line and count it.
+_result() {
+	local line=$1 kver=$2 status rest
+	n=$((n + 1))
+	case $line in
+	"not ok - "*) status="not ok"; rest=${line#not ok - }; failed=$((failed + 1)) ;;
+	*"# SKIP"*) status=ok; rest=${line#ok - }; skipped=$((skipped + 1)) ;;
+	*) status=ok; rest=${line#ok - }; passed=$((passed + 1)) ;;
+	esac
+	echo "$status $n $kver/$rest"
+}
+
+for kver in "${kvers[@]}"; do
+	out=$results/$kver
+	rm -rf "$out"
+	mkdir -p "$out"
+	echo "# $kver: building the module"
+	if ! "$here/vm/build-module.sh" "$kver" > "$out/build.log" 2>&1; then
+		sed 's/^/#   /' "$out/build.log"
+		_result "not ok - build" "$kver"
+	else
+		_result "ok - build" "$kver"
+	fi
+
+	{
+		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
+		printf 'exec bash /mnt/repo/tests/lib/suite.sh'
+		for c in "${cases[@]}"; do
+			printf ' /mnt/repo/tests/cases/%s' "$(basename "$c")"
+		done
+		echo
+	} > "$out/suite-job.sh"
+
+	echo "# $kver: booting the VM"
+	seen=0
+	while IFS= read -r line; do
+		case $line in
+		"ok - "* | "not ok - "*)
+			_result "$line" "$kver"
+			seen=$((seen + 1)) ;;
+		*) echo "# $line" ;;
+		esac
+	done < <("$here/vm/boot.sh" "$kver" "$out/suite-job.sh" "$out" 2>&1 ||
+		 echo "# VM exit status $?")
+
+	for ((i = seen; i < ${#cases[@]}; i++)); do
+		_result "not ok - $(basename "${cases[i]}" .sh) # the VM stopped before it ran" "$kver"
+	done
+
+	bad=$(grep -E "$KMSG_BAD" "$out/console.log" 2> /dev/null | head -n 5 || true)
+	if [ -s "$out/console.log" ] && [ -z "$bad" ]; then
+		_result "ok - kernel-log-clean" "$kver"
+	else
+		[ -n "$bad" ] && echo "$bad" | sed 's/^/#   kernel: /'
+		_result "not ok - kernel-log-clean" "$kver"
+	fi
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

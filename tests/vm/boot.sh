@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: boot.sh KVER JOB OUTDIR
+# Boots Debian kernel KVER under QEMU (TCG), runs the bash script JOB inside
+# it (see guest-init.sh) and streams the job's output to stdout. The guest
+# sees the host's root read-only as /, this repository read-only at
+# /mnt/repo and OUTDIR writable at /mnt/out; the kernel console goes to
+# OUTDIR/console.log. Exits with the job's status; 124 if the VM ran past
+# VM_TIMEOUT seconds, 125 if it died without reporting a status.
+#
+# Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (1800),
+# VM_APPEND (extra kernel command line), VM_KERNEL (image; default
+# /boot/vmlinuz-KVER).
+set -euo pipefail
+
+kver=$1
+job=$2
+out=$3
+here=$(dirname "$(readlink -f "$0")")
+repo=$(readlink -f "$here/../..")
+kernel=${VM_KERNEL:-/boot/vmlinuz-$kver}
+timeout=${VM_TIMEOUT:-1800}
+
+[ -r "$kernel" ] || { echo "boot.sh: no kernel image $kernel" >&2; exit 2; }
+mkdir -p "$out"
+out=$(readlink -f "$out")
+rm -f "$out/job.rc" "$out/serial.log" "$out/console.log"
+cp "$job" "$out/job.sh"
+
+initrd=$repo/build/vm/initramfs-$kver.img
+if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] ||
+   [ "$here/mkinitramfs.sh" -nt "$initrd" ]; then
+	mkdir -p "$(dirname "$initrd")"
+	"$here/mkinitramfs.sh" "$kver" "$initrd"
+fi
+
+share=security_model=none,multidevs=remap
+# thread=single: multi-threaded TCG has been seen to oops while a stock
+# kernel patches its own code at boot; KVM is not usable here.
+qemu-system-x86_64 \
+	-accel tcg,thread=single -cpu max -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" \
+	-nodefaults -no-user-config -display none -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS1 loglevel=5 panic=-1 mitigations=off ${VM_APPEND:-}" \
+	-serial "file:$out/serial.log" -serial "file:$out/console.log" \
+	-virtfs "local,path=/,mount_tag=hostroot,readonly=on,$share" \
+	-virtfs "local,path=$repo,mount_tag=repo,readonly=on,$share" \
+	-virtfs "local,path=$out,mount_tag=out,$share" \
+	< /dev/null > "$out/qemu.log" 2>&1 &
+qemu=$!
+
+touch "$out/serial.log"
+tail -n +1 -f "$out/serial.log" --pid="$qemu" | tr -d '\r' &
+tailer=$!
+
+status=0
+start=$SECONDS
+while kill -0 "$qemu" 2>/dev/null; do
+	if (( SECONDS - start > timeout )); then
+		echo "boot.sh: $kver ran past ${timeout}s, stopping the VM" >&2
+		kill "$qemu" 2>/dev/null || true
+		status=124
+		break
+	fi
+	sleep 1
+done
+wait "$qemu" 2>/dev/null || true
+wait "$tailer" 2>/dev/null || true
+
+if [ "$status" = 0 ]; then
+	if [ -s "$out/job.rc" ]; then
+		status=$(cat "$out/job.rc")
+	else
+		echo "boot.sh: the VM stopped without a job status; see $out/console.log" >&2
+		status=125
+	fi
+fi
+exit "$status"
