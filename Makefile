@@ -6,6 +6,7 @@
 #   make KDIR=...        ... or for the kernel build tree at KDIR
 #   make deps            install what the tests and tools need (Debian)
 #   make test            run the VM test suite on every installed kernel
+#   make bench           the main job: fio sweeps vs brd and null_blk in the VM
 #   make clean
 
 KVER ?= $(shell uname -r)
@@ -27,4 +28,7 @@ deps:
 test:
 	tests/run.sh
 
-.PHONY: all modules clean deps test
+bench:
+	bench/run.sh
+
+.PHONY: all modules clean deps test bench

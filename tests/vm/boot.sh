@@ -25,7 +25,7 @@ timeout=${VM_TIMEOUT:-1800}
 [ -r "$kernel" ] || { echo "boot.sh: no kernel image $kernel" >&2; exit 2; }
 mkdir -p "$out"
 out=$(readlink -f "$out")
-rm -f "$out/job.rc" "$out/serial.log" "$out/console.log"
+rm -f "$out/job.rc" "$out/serial.log" "$out/console.log" "$out/qemu.pid"
 cp "$job" "$out/job.sh"
 
 initrd=$repo/build/vm/initramfs-$kver.img
@@ -49,6 +49,7 @@ qemu-system-x86_64 \
 	-virtfs "local,path=$out,mount_tag=out,$share" \
 	< /dev/null > "$out/qemu.log" 2>&1 &
 qemu=$!
+echo "$qemu" > "$out/qemu.pid"
 
 touch "$out/serial.log"
 tail -n +1 -f "$out/serial.log" --pid="$qemu" | tr -d '\r' &

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by the bench inside the VM: brings up the devices compared by the
+# sweep, all of BENCH_MB MiB, 512-byte blocks, no I/O scheduler, every
+# block written once so no driver serves reads from a hole:
+#   blkex          blk_example (BLKEX_ARGS are extra module parameters)
+#   brd            the kernel's bio-based RAM disk: the outer bound
+#   nullblk        null_blk memory_backed=1 irqmode=0: blk-mq, inline completion
+#   nullblk-softirq null_blk memory_backed=1 irqmode=1: completion deferred to softirq
+
+declare -A BENCH_DEV=(
+	[blkex]=/dev/blkex0
+	[brd]=/dev/ram0
+	[nullblk]=/dev/nullb0
+	[nullblk-softirq]=/dev/nullb1
+)
+
+_bench_nullb() {
+	local name=$1 irqmode=$2 d=/sys/kernel/config/nullb/$1
+	mkdir "$d"
+	echo "$BENCH_MB" > "$d/size"
+	echo 1 > "$d/memory_backed"
+	echo "$irqmode" > "$d/irqmode"
+	echo 2 > "$d/queue_mode"
+	echo 512 > "$d/blocksize"
+	echo 128 > "$d/hw_queue_depth"
+	nproc > "$d/submit_queues"
+	echo 1 > "$d/power"
+}
+
+_bench_wait_dev() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -b "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "bench: $1 did not appear" >&2
+	return 1
+}
+
+bench_devices_up() {
+	local ko=$1 name dev
+	shift
+	insmod "$ko" num_sectors=$((BENCH_MB * 2048)) "$@"
+	modprobe brd rd_nr=1 rd_size=$((BENCH_MB * 1024)) max_part=0
+	modprobe null_blk nr_devices=0
+	# configfs is a module on Debian: mounted only once null_blk pulled it in.
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs configfs /sys/kernel/config
+	_bench_nullb nullb0 0
+	_bench_nullb nullb1 1
+	for name in "${!BENCH_DEV[@]}"; do
+		dev=${BENCH_DEV[$name]}
+		_bench_wait_dev "$dev"
+		echo none > "/sys/block/${dev#/dev/}/queue/scheduler" 2> /dev/null || true
+		fio --name=fill --filename="$dev" --rw=write --bs=1M --direct=1 \
+			--ioengine=io_uring --iodepth=8 --output=/dev/null
+	done
+}
+
+bench_devices_down() {
+	local d
+	rmmod blk_example brd 2> /dev/null || true
+	for d in /sys/kernel/config/nullb/nullb*; do
+		[ -d "$d" ] || continue
+		echo 0 > "$d/power"
+		rmdir "$d"
+	done
+	rmmod null_blk 2> /dev/null || true
+}

@@ -1,0 +1,172 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The queue-depth sweep, run inside the VM by bench/run.sh. Writes to
+# /mnt/out: raw/*.json (fio json+ per point) and points.log (one line per
+# point: start and end time, device, workload, numjobs, iodepth, repeat,
+# file). Devices run interleaved point by point so drift in the emulated
+# CPU hits all of them alike.
+#
+# Phases: (1) the sweep over BENCH_WORKLOADS x BENCH_NUMJOBS x BENCH_DEPTHS,
+# each point BENCH_REPS times for every device; (2) blk_example's workqueue
+# flavours (BENCH_WQ_MODES) side by side with null_blk; (3) the per-stage
+# breakdown and the cost of tracing (when tracing/stages.bt exists).
+set -euo pipefail
+
+repo=/mnt/repo
+out=/mnt/out
+ko=$repo/build/$(uname -r)/blk_example.ko
+# shellcheck source=bench/guest/devices.sh
+. "$repo/bench/guest/devices.sh"
+
+: "${BENCH_MB:=256}"
+: "${BENCH_REPS:=3}"
+: "${BENCH_RUNTIME:=3}"
+: "${BENCH_RAMP:=1}"
+: "${BENCH_DEPTHS:=1 2 4 8 16 32 64 128}"
+: "${BENCH_NUMJOBS:=1 2}"
+: "${BENCH_WORKLOADS:=randread-4k randwrite-4k randrw70-4k seqread-128k seqwrite-128k}"
+: "${BENCH_DEVICES:=blkex brd nullblk nullblk-softirq}"
+: "${BENCH_WQ_MODES:=percpu percpu-highpri unbound unbound-highpri}"
+: "${BENCH_VARIANT_DEPTHS:=1 32}"
+: "${BENCH_STAGE_DEPTHS:=$BENCH_DEPTHS}"
+: "${BLKEX_ARGS:=}"
+
+# Workload name -> "rw bs rwmixread".
+declare -A WORKLOAD=(
+	[randread-4k]="randread 4k 100"
+	[randwrite-4k]="randwrite 4k 0"
+	[randrw70-4k]="randrw 4k 70"
+	[seqread-128k]="read 128k 100"
+	[seqwrite-128k]="write 128k 0"
+)
+
+mkdir -p "$out/raw"
+: > "$out/points.log"
+read -ra depths <<< "$BENCH_DEPTHS"
+read -ra njs <<< "$BENCH_NUMJOBS"
+read -ra wls <<< "$BENCH_WORKLOADS"
+read -ra devs <<< "$BENCH_DEVICES"
+read -ra modes <<< "$BENCH_WQ_MODES"
+read -ra vdepths <<< "$BENCH_VARIANT_DEPTHS"
+read -ra sdepths <<< "$BENCH_STAGE_DEPTHS"
+
+have_stages=0
+if [ -x "$repo/tracing/stages.bt" ] && command -v bpftrace > /dev/null; then
+	have_stages=1
+fi
+
+per_point=$((BENCH_RUNTIME + BENCH_RAMP + 1))
+total=$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * ${#devs[@]} +
+	  ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS * 2 +
+	  have_stages * 2 * ${#sdepths[@]} * 2 * 2 ))
+done_points=0
+t0=$SECONDS
+
+_progress() {
+	local left eta
+	done_points=$((done_points + 1))
+	left=$((total - done_points))
+	if [ "$done_points" -gt 1 ]; then
+		eta=$(( (SECONDS - t0) * left / (done_points - 1) ))
+	else
+		eta=$((left * per_point))
+	fi
+	printf 'bench: [%d/%d] %s  %dm%02ds left\n' "$done_points" "$total" \
+		"$*" $((eta / 60)) $((eta % 60))
+}
+
+# _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]
+_point() {
+	local label=$1 dev=$2 wl=$3 nj=$4 qd=$5 rep=$6 rw bs mix size file start
+	shift 6
+	read -r rw bs mix <<< "${WORKLOAD[$wl]}"
+	size=$((100 / nj))%
+	file=raw/${wl}_nj${nj}_qd${qd}_r${rep}_${label}.json
+	_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep"
+	start=$(date +%s.%N)
+	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj \
+	RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP SIZE=$size \
+		fio "$repo/bench/sweep.fio" --output-format=json+ \
+		--output="$out/$file" "$@"
+	echo "$start $(date +%s.%N) $label $wl $nj $qd $rep $file" >> "$out/points.log"
+}
+
+echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices, $total points"
+# shellcheck disable=SC2086 # BLKEX_ARGS is a list of parameters
+bench_devices_up "$ko" $BLKEX_ARGS
+cat /sys/module/blk_example/parameters/wq_mode > "$out/blkex-wq-mode"
+
+# (1) The sweep.
+for wl in "${wls[@]}"; do
+	for nj in "${njs[@]}"; do
+		for qd in "${depths[@]}"; do
+			for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+				for d in "${devs[@]}"; do
+					_point "$d" "${BENCH_DEV[$d]}" "$wl" "$nj" "$qd" "$rep"
+				done
+			done
+		done
+	done
+done
+
+# _blkex_reload PARAMS...: a fresh blk_example with other parameters.
+_blkex_reload() {
+	rmmod blk_example
+	insmod "$ko" num_sectors=$((BENCH_MB * 2048)) "$@"
+	_bench_wait_dev /dev/blkex0
+	fio --name=fill --filename=/dev/blkex0 --rw=write --bs=1M --direct=1 \
+		--ioengine=io_uring --iodepth=8 --output=/dev/null
+}
+
+# _traced_point OUTPUT POINT ARGS...: a point with tracing/stages.bt
+# attached; its summary goes to OUTPUT. bpftrace needs seconds to attach
+# under emulation, so the load starts only once BEGIN has printed.
+_traced_point() {
+	local txt=$1 bt i
+	shift
+	set -m
+	bpftrace "$repo/tracing/stages.bt" > "$txt" 2>&1 &
+	bt=$!
+	set +m
+	for ((i = 0; i < 600; i++)); do
+		grep -q 'Hit Ctrl-C' "$txt" && break
+		sleep 0.1
+	done
+	_point "$@"
+	kill -INT "$bt"
+	wait "$bt" || true
+}
+
+# (2) Workqueue flavours, each reloaded and compared with null_blk in turn.
+for mode in "${modes[@]}"; do
+	_blkex_reload wq_mode="$mode"
+	for wl in randread-4k randwrite-4k; do
+		for qd in "${vdepths[@]}"; do
+			for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+				_point "wq-$mode" /dev/blkex0 "$wl" 1 "$qd" "$rep"
+				_point "wq-$mode-nullblk" /dev/nullb0 "$wl" 1 "$qd" "$rep"
+			done
+		done
+	done
+done
+
+# (3) Where the time goes, and what tracing costs: at each depth a run with
+# tracing/stages.bt attached and one without, back to back, twice.
+if [ "$have_stages" = 1 ]; then
+	# shellcheck disable=SC2086 # BLKEX_ARGS is a list of parameters
+	_blkex_reload $BLKEX_ARGS
+	mkdir -p "$out/stages"
+	for wl in randread-4k randwrite-4k; do
+		for qd in "${sdepths[@]}"; do
+			for rep in 1 2; do
+				_traced_point "$out/stages/${wl}_qd${qd}_r${rep}.txt" \
+					traced /dev/blkex0 "$wl" 1 "$qd" "$rep"
+				_point untraced /dev/blkex0 "$wl" 1 "$qd" "$rep"
+			done
+		done
+	done
+fi
+
+bench_devices_down
+echo "bench: done in $((SECONDS - t0)) s"

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: bench/run.sh            (what `make bench` runs)
+# The main job: builds blk_example for KVER (default: the newest installed
+# kernel, 6.12), boots it under QEMU, loads blk_example, brd and null_blk
+# side by side and runs the fio sweep (bench/guest/sweep.sh); then turns the
+# results into a CSV, a Markdown report and PNG plots (bench/report.py).
+# Results land in bench/results/<time>-<kver>/ (ignored by git).
+#
+# BENCH_QUICK=1: two depths, one workload, short runs: proves the pipeline
+# produces every artefact (CI). Other knobs: BENCH_REPS, BENCH_RUNTIME,
+# BENCH_DEPTHS, BENCH_NUMJOBS, BENCH_WORKLOADS, BENCH_MB, BENCH_WQ_MODES,
+# BLKEX_ARGS (see bench/guest/sweep.sh), BENCH_OUT (results directory).
+set -euo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+repo=$(readlink -f "$here/..")
+kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
+[ -n "$kver" ] || { echo "bench: no kernel with headers installed; run make deps" >&2; exit 2; }
+
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	: "${BENCH_DEPTHS:=1 16}" "${BENCH_WORKLOADS:=randread-4k}"
+	: "${BENCH_NUMJOBS:=1}" "${BENCH_REPS:=2}" "${BENCH_RUNTIME:=1}"
+	: "${BENCH_RAMP:=0}" "${BENCH_MB:=64}" "${BENCH_WQ_MODES:=percpu unbound}"
+	: "${BENCH_VARIANT_DEPTHS:=1 16}"
+fi
+
+out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-$kver}
+mkdir -p "$out"
+out=$(readlink -f "$out")
+
+echo "bench: building blk_example for $kver"
+"$repo/tests/vm/build-module.sh" "$kver"
+
+job=$out/sweep-job.sh
+{
+	for v in BENCH_MB BENCH_REPS BENCH_RUNTIME BENCH_RAMP BENCH_DEPTHS \
+		 BENCH_NUMJOBS BENCH_WORKLOADS BENCH_DEVICES BENCH_WQ_MODES \
+		 BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BLKEX_ARGS; do
+		[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+	done
+	echo 'exec bash /mnt/repo/bench/guest/sweep.sh'
+} > "$job"
+
+{
+	echo "host: $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1048576) " GiB" }' /proc/meminfo), $(uname -r)"
+	echo "guest kernel: $kver"
+	echo "qemu: $(qemu-system-x86_64 --version | head -n 1)"
+	echo "vm: -accel tcg,thread=single -smp ${VM_CPUS:-2} -m ${VM_MEM:-3G}"
+	echo "fio: $(fio --version)"
+	echo "commit: $(git -C "$repo" describe --always --dirty 2> /dev/null || echo unknown)"
+} > "$out/machine.txt"
+
+"$here/hostload.sh" "$out/hostload.log" "$out/qemu.pid" &
+sampler=$!
+trap 'kill "$sampler" 2> /dev/null || true' EXIT
+
+echo "bench: results in $out"
+status=0
+VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-14400} \
+	"$repo/tests/vm/boot.sh" "$kver" "$job" "$out" || status=$?
+kill "$sampler" 2> /dev/null || true
+if [ "$status" != 0 ]; then
+	echo "bench: the sweep failed (status $status); see $out/serial.log" >&2
+	exit "$status"
+fi
+
+python3 "$here/report.py" "$out"
+echo "bench: report: $out/report.md"
