@@ -3,7 +3,8 @@
 #
 # Usage: tests/run.sh            (what `make test` runs)
 # Builds the module for each kernel (tests/vm/kernels.sh), boots each one
-# under QEMU, runs the cases in tests/cases inside and prints TAP, ending
+# under QEMU, runs the cases in tests/cases inside, then the host-side
+# cases in tests/host (each boots its own VM if it needs one), and prints TAP, ending
 # with "N passed, N failed, N skipped". Exits non-zero on any failure,
 # including a kernel log with an oops, warning or lockdep report anywhere
 # in a boot.
@@ -22,11 +23,14 @@ mapfile -t kvers < <("$here/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || { echo "run.sh: no kernel with headers installed; run make deps" >&2; exit 2; }
 mapfile -t cases < <(find "$here/cases" -name '[0-9]*.sh' | sort |
 		     grep -E "${TESTS:-.}")
-[ "${#cases[@]}" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
+mapfile -t hcases < <(find "$here/host" -name '[0-9]*.sh' | sort |
+		      grep -E "${TESTS:-.}")
+[ "$((${#cases[@]} + ${#hcases[@]}))" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
 
+[ "${#cases[@]}" -gt 0 ] || kvers=()
 passed=0 failed=0 skipped=0 n=0
 echo "TAP version 13"
-echo "1..$(( (${#cases[@]} + 2) * ${#kvers[@]} ))"
+echo "1..$(( (${#cases[@]} + 2) * ${#kvers[@]} + ${#hcases[@]} ))"
 
 # _result LINE KVER: number a guest result line and count it.
 _result() {
@@ -81,8 +85,22 @@ for kver in "${kvers[@]}"; do
 	if [ -s "$out/console.log" ] && [ -z "$bad" ]; then
 		_result "ok - kernel-log-clean" "$kver"
 	else
-		[ -n "$bad" ] && echo "$bad" | sed 's/^/#   kernel: /'
+		[ -n "$bad" ] && printf '#   kernel: %s\n' "${bad//$'\n'/$'\n'#   kernel: }"
 		_result "not ok - kernel-log-clean" "$kver"
+	fi
+done
+
+for hcase in "${hcases[@]}"; do
+	name=$(basename "$hcase" .sh)
+	log=$results/host/$name.log
+	mkdir -p "$results/host"
+	echo "# host: $name"
+	start=$SECONDS
+	if "$hcase" > "$log" 2>&1; then
+		_result "ok - $name ($((SECONDS - start))s)" host
+	else
+		tail -n 20 "$log" | tr -d '\r' | sed 's/^/#   /'
+		_result "not ok - $name ($((SECONDS - start))s)" host
 	fi
 done
 

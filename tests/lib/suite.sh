@@ -62,7 +62,7 @@ for case in "$@"; do
 	else
 		echo "not ok - $name (${elapsed}s, exit $rc)"
 		tail -n 20 "$log" | sed 's/^/#   /'
-		[ -n "$bad" ] && echo "$bad" | sed 's/^/#   kernel: /'
+		[ -n "$bad" ] && printf '#   kernel: %s\n' "${bad//$'\n'/$'\n'#   kernel: }"
 	fi
 done
 exit 0

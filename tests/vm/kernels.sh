@@ -6,7 +6,8 @@
 set -euo pipefail
 
 if [ -n "${KVERS:-}" ]; then
-	printf '%s\n' $KVERS
+	read -ra list <<< "$KVERS"
+	printf '%s\n' "${list[@]}"
 	exit 0
 fi
 for img in /boot/vmlinuz-*; do
