@@ -11,11 +11,29 @@
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
 #define BLKEX_NAME		"blkex"
+
+/*
+ * Per hardware queue: the requests queue_rq has started and whose service
+ * has not begun. Whichever work item runs first takes them all.
+ */
+struct blkex_queue {
+	struct llist_head pending;	/* of blkex_cmd.node */
+	atomic_t inflight;		/* started and not yet completed */
+	struct blkex_dev *dev;
+};
+
+/* Which CPU a percpu workqueue runs a request's work on (work_cpu=). */
+enum blkex_work_cpu {
+	BLKEX_WORK_LOCAL,		/* the submitter's */
+	BLKEX_WORK_NEXT,		/* the next online CPU */
+	BLKEX_WORK_AUTO,		/* local when idle, next at depth */
+};
 
 /* One disk: its store, the lock that guards it and its blk-mq plumbing. */
 struct blkex_dev {
@@ -24,23 +42,18 @@ struct blkex_dev {
 	u64 store_bytes;		/* size of @store, the disk's capacity */
 	struct mutex store_mutex;	/* serialises every access to @store */
 	struct workqueue_struct *wq;	/* runs blkex_cmd.work */
+	enum blkex_work_cpu work_cpu;
+	struct blkex_queue *queues;	/* one per hardware queue */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 };
 
 /* The per-request pdu (tag_set.cmd_size): the deferred work and its result. */
 struct blkex_cmd {
-	struct work_struct work;	/* queued by queue_rq, runs the copy */
+	struct work_struct work;	/* queued by queue_rq, serves the queue */
+	struct llist_node node;		/* on blkex_queue.pending */
+	struct blkex_queue *queue;	/* the hardware queue it belongs to */
 	blk_status_t status;		/* set by the work, used by .complete */
-};
-
-/* Load-time configuration, validated once in main.c. */
-struct blkex_config {
-	u64 num_sectors;		/* capacity in 512-byte sectors */
-	unsigned int logical_block_size;
-	unsigned int hw_queues;		/* blk-mq hardware queues */
-	unsigned int queue_depth;	/* tags per hardware queue */
-	unsigned int wq_flags;		/* alloc_workqueue() flags */
 };
 
 /* io.c */

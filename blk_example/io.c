@@ -4,10 +4,20 @@
  * in its pdu; the work handler serves it from the store under store_mutex
  * and hands it to blk_mq_complete_request(); .complete ends it with the
  * status the handler recorded. drivers/block/loop.c has the same shape.
+ *
+ * Batching: queue_rq also puts the request on its hardware queue's pending
+ * list, and a work handler serves everything on that list, in order, under
+ * one hold of store_mutex. At queue depth the first work item to run takes
+ * the whole batch and completes it before the submitter is woken, so the
+ * submitter and the worker switch once per batch instead of once per
+ * request; the work items of requests already served find the list empty.
+ * A request's work is queued after the request is on the list, so every
+ * listed request is served by some work item that runs after it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
+#include <linux/llist.h>
 
 #include "blk_example.h"
 #include "trace.h"
@@ -24,42 +34,86 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 	if (!blkex_store_in_range(dev, pos, blk_rq_bytes(rq)))
 		return BLK_STS_IOERR;
 
-	mutex_lock(&dev->store_mutex);
 	trace_blkex_rq_locked(rq);
 	rq_for_each_segment(bv, rq, iter) {
 		blkex_store_copy_bvec(dev, &bv, pos, write);
 		pos += bv.bv_len;
 	}
 	trace_blkex_rq_copied(rq, BLK_STS_OK);
-	mutex_unlock(&dev->store_mutex);
 
 	return BLK_STS_OK;
+}
+
+/* Serve one request; the caller holds store_mutex. */
+static blk_status_t blkex_serve(struct blkex_dev *dev, struct request *rq)
+{
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		return blkex_rw(dev, rq);
+	case REQ_OP_FLUSH:
+		/* RAM has no volatile cache: there is nothing to flush. */
+		return BLK_STS_OK;
+	default:
+		return BLK_STS_NOTSUPP;
+	}
+}
+
+/* Serve a batch taken off a pending list, oldest request first. */
+static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
+{
+	struct blkex_cmd *cmd, *next;
+
+	batch = llist_reverse_order(batch);
+	llist_for_each_entry(cmd, batch, node)
+		trace_blkex_rq_work_start(blk_mq_rq_from_pdu(cmd));
+
+	mutex_lock(&dev->store_mutex);
+	llist_for_each_entry(cmd, batch, node)
+		cmd->status = blkex_serve(dev, blk_mq_rq_from_pdu(cmd));
+	mutex_unlock(&dev->store_mutex);
+
+	/* A completed request may be reused at once: read next first. */
+	llist_for_each_entry_safe(cmd, next, batch, node)
+		blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
 }
 
 static void blkex_work(struct work_struct *work)
 {
 	struct blkex_cmd *cmd = container_of(work, struct blkex_cmd, work);
-	struct request *rq = blk_mq_rq_from_pdu(cmd);
-	struct blkex_dev *dev = rq->q->queuedata;
+	struct blkex_queue *bq = cmd->queue;
+	struct llist_node *batch;
 
-	trace_blkex_rq_work_start(rq);
+	/*
+	 * cmd's own request may already have been served by an earlier work
+	 * item, and may even be free or in use again: only the requests taken
+	 * off the list are touched. Requests the submitter adds while a batch
+	 * is served are taken too, before the worker goes back to sleep.
+	 */
+	while ((batch = llist_del_all(&bq->pending)))
+		blkex_serve_batch(bq->dev, batch);
+}
 
-	switch (req_op(rq)) {
-	case REQ_OP_READ:
-	case REQ_OP_WRITE:
-		cmd->status = blkex_rw(dev, rq);
-		break;
-	case REQ_OP_FLUSH:
-		/* RAM has no volatile cache: there is nothing to flush. */
-		cmd->status = BLK_STS_OK;
-		break;
-	default:
-		cmd->status = BLK_STS_NOTSUPP;
-		break;
-	}
+/*
+ * Where to queue a request's work. On the submitter's CPU the worker wakes
+ * with lag to spare and preempts the submitter at its next preemption
+ * point, so at depth every request is served alone, at two context
+ * switches each. On the next CPU the submitter keeps submitting while the
+ * worker drains what has accumulated, but a lone request then pays for a
+ * wake-up on an idle CPU and an IPI back. work_cpu=auto takes the local CPU
+ * when this request is the queue's only one in flight and the next one
+ * otherwise. The CPU is a hint: if it goes offline the workqueue still
+ * runs the work.
+ */
+static int blkex_work_cpu(struct blkex_dev *dev, bool alone)
+{
+	int cpu = raw_smp_processor_id();
 
-	/* The request may be reused as soon as this returns: touch nothing. */
-	blk_mq_complete_request(rq);
+	if (dev->work_cpu == BLKEX_WORK_LOCAL ||
+	    (dev->work_cpu == BLKEX_WORK_AUTO && alone))
+		return cpu;
+	cpu = cpumask_next(cpu, cpu_online_mask);
+	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
 }
 
 static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -67,12 +121,15 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 {
 	struct request *rq = bd->rq;
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
-	struct blkex_dev *dev = hctx->queue->queuedata;
+	struct blkex_dev *dev = cmd->queue->dev;
+	bool alone;
 
 	blk_mq_start_request(rq);
-	/* Before queue_work(): the work may finish the request on another CPU. */
+	/* Before the list: from there a worker may finish it on another CPU. */
 	trace_blkex_rq_queued(rq);
-	queue_work(dev->wq, &cmd->work);
+	alone = atomic_inc_return(&cmd->queue->inflight) == 1;
+	llist_add(&cmd->node, &cmd->queue->pending);
+	queue_work_on(blkex_work_cpu(dev, alone), dev->wq, &cmd->work);
 
 	return BLK_STS_OK;
 }
@@ -82,16 +139,22 @@ static void blkex_complete_rq(struct request *rq)
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	trace_blkex_rq_complete(rq, cmd->status);
+	atomic_dec(&cmd->queue->inflight);
 	blk_mq_end_request(rq, cmd->status);
 }
 
-/* A request's work item is set up once, when its tag is allocated. */
+/*
+ * A request's work item is set up once, when the tag set allocates it.
+ * Requests belong to one hardware queue for their whole life.
+ */
 static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 			      unsigned int hctx_idx, unsigned int numa_node)
 {
+	struct blkex_dev *dev = set->driver_data;
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	INIT_WORK(&cmd->work, blkex_work);
+	cmd->queue = &dev->queues[hctx_idx];
 	cmd->status = BLK_STS_OK;
 	return 0;
 }

@@ -104,7 +104,8 @@ MODULE_PARM_DESC(queue_depth, "Tags (requests in flight) per hardware queue. Def
 /*
  * The workqueue that runs the deferred copies. Every flavour keeps
  * WQ_MEM_RECLAIM: a block device may have to write for memory reclaim to
- * make progress, so its work needs a rescuer. docs/design.md measures them.
+ * make progress, so its work needs a rescuer. README.md has what each
+ * flavour costs, measured by `make bench`.
  */
 struct blkex_wq_mode {
 	const char *name;
@@ -118,7 +119,7 @@ static const struct blkex_wq_mode blkex_wq_modes[] = {
 	{ "unbound-highpri",	WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI },
 };
 
-static const struct blkex_wq_mode *g_wq_mode = &blkex_wq_modes[1];
+static const struct blkex_wq_mode *g_wq_mode = &blkex_wq_modes[0];
 
 static int blkex_wq_mode_set(const char *str, const struct kernel_param *kp)
 {
@@ -130,7 +131,7 @@ static int blkex_wq_mode_set(const char *str, const struct kernel_param *kp)
 			return 0;
 		}
 	}
-	pr_err("%s=%s is not one of percpu, percpu-highpri, unbound, unbound-highpri\n",
+	pr_err("%s=%s is not a known mode (see modinfo blk_example)\n",
 	       kp->name, str);
 	return -EINVAL;
 }
@@ -146,7 +147,41 @@ static const struct kernel_param_ops blkex_wq_mode_ops = {
 };
 
 module_param_cb(wq_mode, &blkex_wq_mode_ops, NULL, 0444);
-MODULE_PARM_DESC(wq_mode, "Workqueue that serves requests: percpu, percpu-highpri, unbound or unbound-highpri. Default: percpu-highpri");
+MODULE_PARM_DESC(wq_mode, "Workqueue that serves requests: percpu, percpu-highpri, unbound or unbound-highpri. Default: percpu");
+
+static const char * const blkex_work_cpu_names[] = {
+	[BLKEX_WORK_LOCAL]	= "local",
+	[BLKEX_WORK_NEXT]	= "next",
+	[BLKEX_WORK_AUTO]	= "auto",
+};
+
+static enum blkex_work_cpu g_work_cpu = BLKEX_WORK_AUTO;
+
+static int blkex_work_cpu_set(const char *str, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(blkex_work_cpu_names, str);
+
+	if (i < 0) {
+		pr_err("%s=%s is not one of local, next, auto\n", kp->name, str);
+		return -EINVAL;
+	}
+	g_work_cpu = i;
+	return 0;
+}
+
+static int blkex_work_cpu_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n",
+			 blkex_work_cpu_names[g_work_cpu]);
+}
+
+static const struct kernel_param_ops blkex_work_cpu_ops = {
+	.set = blkex_work_cpu_set,
+	.get = blkex_work_cpu_get,
+};
+
+module_param_cb(work_cpu, &blkex_work_cpu_ops, NULL, 0444);
+MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a request's work: local (the submitting CPU), next (the CPU after it) or auto (local when the queue is idle, next when requests are already in flight). Ignored by unbound workqueues. Default: auto");
 
 static int blkex_major;
 static struct blkex_dev **blkex_devs;
@@ -163,9 +198,10 @@ static struct blkex_dev *blkex_add_dev(int index)
 		.max_hw_sectors		= BLKEX_MAX_HW_SECTORS,
 		.max_segments		= BLKEX_MAX_SEGMENTS,
 	};
+	unsigned int nr_queues = g_hw_queues.val ?: nr_cpu_ids;
 	struct blkex_dev *dev;
 	struct gendisk *disk;
-	int ret;
+	int i, ret;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
@@ -179,15 +215,28 @@ static struct blkex_dev *blkex_add_dev(int index)
 		goto out_free_dev;
 	}
 
+	dev->queues = kcalloc(nr_queues, sizeof(*dev->queues), GFP_KERNEL);
+	if (!dev->queues) {
+		ret = -ENOMEM;
+		goto out_free_store;
+	}
+	for (i = 0; i < nr_queues; i++) {
+		init_llist_head(&dev->queues[i].pending);
+		atomic_set(&dev->queues[i].inflight, 0);
+		dev->queues[i].dev = dev;
+	}
+
 	dev->wq = alloc_workqueue("%s%d", g_wq_mode->flags, 0, BLKEX_NAME,
 				  index);
 	if (!dev->wq) {
 		ret = -ENOMEM;
-		goto out_free_store;
+		goto out_free_queues;
 	}
+	dev->work_cpu = g_wq_mode->flags & WQ_UNBOUND ? BLKEX_WORK_LOCAL :
+			g_work_cpu;
 
 	dev->tag_set.ops = &blkex_mq_ops;
-	dev->tag_set.nr_hw_queues = g_hw_queues.val ?: nr_cpu_ids;
+	dev->tag_set.nr_hw_queues = nr_queues;
 	dev->tag_set.queue_depth = g_queue_depth.val;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	dev->tag_set.cmd_size = sizeof(struct blkex_cmd);
@@ -223,6 +272,8 @@ out_free_tag_set:
 	blk_mq_free_tag_set(&dev->tag_set);
 out_destroy_wq:
 	destroy_workqueue(dev->wq);
+out_free_queues:
+	kfree(dev->queues);
 out_free_store:
 	blkex_store_free(dev);
 out_free_dev:
@@ -233,7 +284,8 @@ out_free_dev:
 /*
  * del_gendisk() drains the queue, so no request is queued after it; the
  * workqueue is destroyed next, which waits for any handler still returning
- * from blk_mq_complete_request(), before the pdus and the store go.
+ * from blk_mq_complete_request() and runs the work items left pending by
+ * batching, before the pdus, the queues and the store go.
  */
 static void blkex_del_dev(struct blkex_dev *dev)
 {
@@ -241,6 +293,7 @@ static void blkex_del_dev(struct blkex_dev *dev)
 	destroy_workqueue(dev->wq);
 	put_disk(dev->disk);
 	blk_mq_free_tag_set(&dev->tag_set);
+	kfree(dev->queues);
 	blkex_store_free(dev);
 	kfree(dev);
 }
@@ -273,9 +326,9 @@ static int __init blkex_init(void)
 		}
 	}
 
-	pr_info("%llu disk(s) of %llu sectors, block size %llu, wq_mode %s\n",
+	pr_info("%llu disk(s) of %llu sectors, block size %llu, wq_mode %s, work_cpu %s\n",
 		g_nr_devices.val, g_num_sectors.val, g_logical_block_size.val,
-		g_wq_mode->name);
+		g_wq_mode->name, blkex_work_cpu_names[g_work_cpu]);
 	return 0;
 
 out_del_devs:

@@ -11,7 +11,7 @@
 #
 # Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (1800),
 # VM_APPEND (extra kernel command line), VM_KERNEL (image; default
-# /boot/vmlinuz-KVER).
+# /boot/vmlinuz-KVER), VM_QEMU_ARGS (extra QEMU options, split on spaces).
 set -euo pipefail
 
 kver=$1
@@ -36,6 +36,7 @@ if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] ||
 fi
 
 share=security_model=none,multidevs=remap
+read -ra extra <<< "${VM_QEMU_ARGS:-}"
 # thread=single: multi-threaded TCG has been seen to oops while a stock
 # kernel patches its own code at boot; KVM is not usable here.
 qemu-system-x86_64 \
@@ -47,7 +48,7 @@ qemu-system-x86_64 \
 	-virtfs "local,path=/,mount_tag=hostroot,readonly=on,$share" \
 	-virtfs "local,path=$repo,mount_tag=repo,readonly=on,$share" \
 	-virtfs "local,path=$out,mount_tag=out,$share" \
-	< /dev/null > "$out/qemu.log" 2>&1 &
+	"${extra[@]}" < /dev/null > "$out/qemu.log" 2>&1 &
 qemu=$!
 echo "$qemu" > "$out/qemu.pid"
 
