@@ -44,7 +44,7 @@ DECLARE_EVENT_CLASS(blkex_rq,
 		__entry->dev	  = rq->q->disk ? disk_devt(rq->q->disk) : 0;
 		__entry->hctx	  = rq->mq_hctx->queue_num;
 		__entry->tag	  = rq->tag;
-		__entry->op	  = req_op(rq);
+		__entry->op	  = (__force unsigned int)req_op(rq);
 		__entry->sector	  = blk_rq_pos(rq);
 		__entry->nr_bytes = blk_rq_bytes(rq);
 		blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);
@@ -93,7 +93,7 @@ DECLARE_EVENT_CLASS(blkex_rq_status,
 		__entry->dev	  = rq->q->disk ? disk_devt(rq->q->disk) : 0;
 		__entry->hctx	  = rq->mq_hctx->queue_num;
 		__entry->tag	  = rq->tag;
-		__entry->op	  = req_op(rq);
+		__entry->op	  = (__force unsigned int)req_op(rq);
 		__entry->sector	  = blk_rq_pos(rq);
 		__entry->nr_bytes = blk_rq_bytes(rq);
 		__entry->error	  = blk_status_to_errno(status);
