@@ -37,6 +37,7 @@ test_case() {
 	_bad_load "$inval" queue_depth=0 queue_depth
 	_bad_load "$inval" hw_queues=many hw_queues
 	_bad_load "$inval" wq_mode=fastest wq_mode
+	_bad_load "$inval" work_cpu=elsewhere work_cpu
 
 	_load num_sectors=4096
 	dd if=/dev/urandom of=/tmp/data bs=4k count=16 status=none
