@@ -25,6 +25,7 @@
 struct blkex_queue {
 	struct llist_head pending;	/* of blkex_cmd.node */
 	atomic_t inflight;		/* started and not yet completed */
+	struct work_struct kick;	/* queued by .commit_rqs */
 	struct blkex_dev *dev;
 };
 
@@ -58,6 +59,7 @@ struct blkex_cmd {
 
 /* io.c */
 extern const struct blk_mq_ops blkex_mq_ops;
+void blkex_kick_work(struct work_struct *work);
 
 /* store.c */
 int blkex_store_alloc(struct blkex_dev *dev, u64 bytes);

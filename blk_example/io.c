@@ -5,14 +5,16 @@
  * and hands it to blk_mq_complete_request(); .complete ends it with the
  * status the handler recorded. drivers/block/loop.c has the same shape.
  *
- * Batching: queue_rq also puts the request on its hardware queue's pending
+ * Batching: queue_rq puts the request on its hardware queue's pending
  * list, and a work handler serves everything on that list, in order, under
- * one hold of store_mutex. At queue depth the first work item to run takes
- * the whole batch and completes it before the submitter is woken, so the
- * submitter and the worker switch once per batch instead of once per
- * request; the work items of requests already served find the list empty.
- * A request's work is queued after the request is on the list, so every
- * listed request is served by some work item that runs after it.
+ * one hold of store_mutex. blk-mq dispatches in batches and says so with
+ * bd->last: only the last request of a batch queues its work, so the
+ * worker is woken once, after the whole batch is listed, and the submitter
+ * and the worker switch once per batch instead of once per request. When a
+ * batch ends early without a last request, blk-mq calls .commit_rqs, which
+ * queues the hardware queue's own kick work instead. Either way a work item
+ * is queued after every listed request, so each is served by a work item
+ * that runs after it was listed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -78,20 +80,35 @@ static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 		blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
 }
 
+/*
+ * Serve everything on a hardware queue's pending list. Requests the
+ * submitter adds while a batch is served are taken too, before the worker
+ * goes back to sleep.
+ */
+static void blkex_drain(struct blkex_queue *bq)
+{
+	struct llist_node *batch;
+
+	while ((batch = llist_del_all(&bq->pending)))
+		blkex_serve_batch(bq->dev, batch);
+}
+
+/*
+ * A request's own work item. Its request may already have been served by
+ * an earlier work item, and may even be free or in use again: only the
+ * requests taken off the list are touched.
+ */
 static void blkex_work(struct work_struct *work)
 {
 	struct blkex_cmd *cmd = container_of(work, struct blkex_cmd, work);
-	struct blkex_queue *bq = cmd->queue;
-	struct llist_node *batch;
 
-	/*
-	 * cmd's own request may already have been served by an earlier work
-	 * item, and may even be free or in use again: only the requests taken
-	 * off the list are touched. Requests the submitter adds while a batch
-	 * is served are taken too, before the worker goes back to sleep.
-	 */
-	while ((batch = llist_del_all(&bq->pending)))
-		blkex_serve_batch(bq->dev, batch);
+	blkex_drain(cmd->queue);
+}
+
+/* The hardware queue's work item, queued by .commit_rqs. */
+void blkex_kick_work(struct work_struct *work)
+{
+	blkex_drain(container_of(work, struct blkex_queue, kick));
 }
 
 /*
@@ -121,17 +138,28 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 {
 	struct request *rq = bd->rq;
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
-	struct blkex_dev *dev = cmd->queue->dev;
+	struct blkex_queue *bq = cmd->queue;
 	bool alone;
 
 	blk_mq_start_request(rq);
 	/* Before the list: from there a worker may finish it on another CPU. */
 	trace_blkex_rq_queued(rq);
-	alone = atomic_inc_return(&cmd->queue->inflight) == 1;
-	llist_add(&cmd->node, &cmd->queue->pending);
-	queue_work_on(blkex_work_cpu(dev, alone), dev->wq, &cmd->work);
+	alone = atomic_inc_return(&bq->inflight) == 1;
+	llist_add(&cmd->node, &bq->pending);
+	if (bd->last)
+		queue_work_on(blkex_work_cpu(bq->dev, alone), bq->dev->wq,
+			      &cmd->work);
 
 	return BLK_STS_OK;
+}
+
+/* A dispatch batch ended before a request marked last: serve what it left. */
+static void blkex_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct blkex_dev *dev = hctx->queue->queuedata;
+	struct blkex_queue *bq = &dev->queues[hctx->queue_num];
+
+	queue_work_on(blkex_work_cpu(dev, false), dev->wq, &bq->kick);
 }
 
 static void blkex_complete_rq(struct request *rq)
@@ -161,6 +189,7 @@ static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 
 const struct blk_mq_ops blkex_mq_ops = {
 	.queue_rq	= blkex_queue_rq,
+	.commit_rqs	= blkex_commit_rqs,
 	.complete	= blkex_complete_rq,
 	.init_request	= blkex_init_request,
 };
