@@ -7,6 +7,7 @@
 #   make deps            install what the tests and tools need (Debian)
 #   make test            run the VM test suite on every installed kernel
 #   make bench           the main job: fio sweeps vs brd and null_blk in the VM
+#   make check           checkpatch, sparse + W=1 on every kernel, shellcheck
 #   make clean
 
 KVER ?= $(shell uname -r)
@@ -31,4 +32,7 @@ test:
 bench:
 	bench/run.sh
 
-.PHONY: all modules clean deps test bench
+check:
+	scripts/check.sh
+
+.PHONY: all modules clean deps test bench check
