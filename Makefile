@@ -11,6 +11,7 @@
 #   make install         into /lib/modules/$(KVER)/updates, then depmod
 #   make uninstall       ... and out again
 #   make install-conf    the example /etc/modprobe.d/blk_example.conf
+#   make dkms-src        the DKMS source tree into $(DESTDIR)/usr/src
 #   make dkms-deb        build/blk-example-dkms_<version>_all.deb (dh-dkms)
 #   make clean
 
@@ -65,7 +66,10 @@ install-conf:
 		install -D -m 0644 packaging/blk_example.conf $(blkex_root)/etc/modprobe.d/blk_example.conf; \
 	fi
 
+dkms-src:
+	scripts/dkms-src.sh $(abspath $(DESTDIR))/usr/src
+
 dkms-deb:
 	scripts/dkms-deb.sh
 
-.PHONY: all modules clean deps test bench check install uninstall install-conf dkms-deb
+.PHONY: all modules clean deps test bench check install uninstall install-conf dkms-src dkms-deb
