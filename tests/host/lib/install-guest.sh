@@ -29,7 +29,7 @@ _wait_for_dev() {
 # _load_check NAME ROOT SECTORS [modprobe args]: load, check size and I/O,
 # unload.
 _load_check() {
-	local name=$1 root=$2 sectors=$3 size
+	local name=$1 root=$2 sectors=$3 size bad=0
 	shift 3
 	echo "# $name: modprobe -d $root $*"
 	modprobe -d "$root" --show-depends blk_example | sed 's/^/#   /'
@@ -39,18 +39,19 @@ _load_check() {
 	fi
 	_wait_for_dev /dev/blkex0 || { _not_ok "$name: no /dev/blkex0"; return; }
 	size=$(cat /sys/block/blkex0/size)
-	[ "$size" = "$sectors" ] || _not_ok "$name: size $size, want $sectors"
+	[ "$size" = "$sectors" ] || { _not_ok "$name: size $size, want $sectors"; bad=1; }
 	head -c 1048576 /dev/urandom > /tmp/data
 	if ! dd if=/tmp/data of=/dev/blkex0 bs=64k oflag=direct status=none ||
 	   ! cmp -n 1048576 /tmp/data /dev/blkex0; then
 		_not_ok "$name: data written did not read back"
+		bad=1
 	fi
 	if ! modprobe -d "$root" -r blk_example; then
 		_not_ok "$name: modprobe -r failed"
 		return
 	fi
 	[ ! -d /sys/module/blk_example ] || { _not_ok "$name: still loaded after modprobe -r"; return; }
-	_ok "$name: modprobe, $sectors sectors, I/O, modprobe -r"
+	[ "$bad" = 1 ] || _ok "$name: modprobe, $sectors sectors, I/O, modprobe -r"
 }
 
 first=
@@ -62,10 +63,11 @@ for arg in "$@"; do
 	_load_check "$name" "$root" "$n" blk_example "num_sectors=$n"
 done
 
-# The shipped example, its options line uncommented, as /etc/modprobe.d.
+# The shipped example, its first options line uncommented, as
+# /etc/modprobe.d.
 conf=$first/etc/modprobe.d/blk_example.conf
 mkdir -p /tmp/modprobe.d
-sed 's/^#\(options blk_example num_sectors\)/\1/' "$conf" > /tmp/modprobe.d/blk_example.conf
+sed '0,/^#options blk_example /s//options blk_example /' "$conf" > /tmp/modprobe.d/blk_example.conf
 grep '^options' /tmp/modprobe.d/blk_example.conf | sed 's/^/# /'
 _load_check modprobe.d "$first" 524288 -C /tmp/modprobe.d blk_example
 
