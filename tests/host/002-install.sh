@@ -5,9 +5,12 @@
 # into a staging INSTALL_MOD_PATH with the example modprobe.d file, build
 # the .deb with `make dkms-deb`, unpack it and let dkms itself build and
 # install its source into a private dkms tree; then boot each kernel and
-# load each staged module with plain `modprobe -d ROOT blk_example
-# num_sectors=N`, check the disk and unload it with modprobe -r
-# (tests/host/lib/install-guest.sh), and finally check `make uninstall`.
+# load each staged module with `modprobe -d ROOT blk_example num_sectors=N`
+# and, with ROOT's lib/modules mounted over /lib/modules, with plain
+# `modprobe blk_example num_sectors=N`, check the disk and unload it with
+# modprobe -r; check that the example modprobe.d options apply and that
+# signature enforcement refuses both modules
+# (tests/host/lib/install-guest.sh); and finally check `make uninstall`.
 # Nothing outside build/install-test is written: not /var/lib/dkms, not
 # /lib/modules.
 set -euo pipefail

@@ -6,8 +6,10 @@
 # or dkms install, then depmod -b), loads blk_example from it the way a
 # user would, with plain `modprobe -d ROOT blk_example num_sectors=N`,
 # checks the disk's size and a write read back, and unloads it with
-# modprobe -r. Then the example modprobe.d options from the first root,
-# and last module signature enforcement (it cannot be turned off again).
+# modprobe -r; then again with plain modprobe, the root's lib/modules
+# mounted over /lib/modules. Then the example modprobe.d options from the
+# first root, and last module signature enforcement (it cannot be turned
+# off again).
 # Prints "ok - ..." or "not ok - ..." per step; exits 1 if any failed.
 set -uo pipefail
 
@@ -27,13 +29,15 @@ _wait_for_dev() {
 }
 
 # _load_check NAME ROOT SECTORS [modprobe args]: load, check size and I/O,
-# unload.
+# unload. ROOT / means plain modprobe, no -d.
 _load_check() {
 	local name=$1 root=$2 sectors=$3 size bad=0
+	local -a mp=(modprobe)
 	shift 3
-	echo "# $name: modprobe -d $root $*"
-	modprobe -d "$root" --show-depends blk_example | sed 's/^/#   /'
-	if ! modprobe -d "$root" "$@"; then
+	[ "$root" = / ] || mp+=(-d "$root")
+	echo "# $name: ${mp[*]} $*"
+	"${mp[@]}" --show-depends blk_example | sed 's/^/#   /'
+	if ! "${mp[@]}" "$@"; then
 		_not_ok "$name: modprobe failed"
 		return
 	fi
@@ -46,7 +50,7 @@ _load_check() {
 		_not_ok "$name: data written did not read back"
 		bad=1
 	fi
-	if ! modprobe -d "$root" -r blk_example; then
+	if ! "${mp[@]}" -r blk_example; then
 		_not_ok "$name: modprobe -r failed"
 		return
 	fi
@@ -61,6 +65,20 @@ for arg in "$@"; do
 	[ -n "$first" ] || first=$root
 	n=$((n * 2))
 	_load_check "$name" "$root" "$n" blk_example "num_sectors=$n"
+done
+
+# The same modules with each tree mounted over /lib/modules, as if
+# installed there: plain modprobe.
+for arg in "$@"; do
+	name=${arg%%=*}
+	root=${arg#*=}
+	n=$((n * 2))
+	if ! mount --bind "$root/lib/modules" /lib/modules; then
+		_not_ok "$name: cannot mount it over /lib/modules"
+		continue
+	fi
+	_load_check "$name over /lib/modules" / "$n" blk_example "num_sectors=$n"
+	umount /lib/modules
 done
 
 # The shipped example, its first options line uncommented, as
