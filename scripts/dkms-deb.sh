@@ -3,8 +3,9 @@
 #
 # Usage: scripts/dkms-deb.sh        (make dkms-deb)
 # Builds build/blk-example-dkms_VERSION_all.deb with Debian's dh-dkms: the
-# DKMS source tree (scripts/dkms-src.sh) plus maintainer scripts that run
-# dkms add/build/install on installation and dkms remove on removal.
+# DKMS source tree (scripts/dkms-src.sh) and the example
+# /etc/modprobe.d/blk_example.conf, plus maintainer scripts that run dkms
+# add/build/install on installation and dkms remove on removal.
 # Offline; needs debhelper and dh-dkms (make deps). VERSION comes from
 # dkms.conf.
 set -euo pipefail
@@ -20,6 +21,7 @@ mkdir -p "$pkg"
 cp -r "$repo/packaging/debian" "$pkg/debian"
 "$repo/scripts/dkms-src.sh" "$pkg" > /dev/null
 mv "$pkg/blk-example-$version" "$pkg/src"
+cp "$repo/packaging/blk_example.conf" "$pkg/"
 
 commit=$(git -C "$repo" describe --always --dirty 2> /dev/null || echo unknown)
 cat > "$pkg/debian/changelog" <<END

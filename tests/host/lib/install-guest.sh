@@ -7,8 +7,8 @@
 # user would, with plain `modprobe -d ROOT blk_example num_sectors=N`,
 # checks the disk's size and a write read back, and unloads it with
 # modprobe -r; then again with plain modprobe, the root's lib/modules
-# mounted over /lib/modules. Then the example modprobe.d options from the
-# first root, and last module signature enforcement (it cannot be turned
+# mounted over /lib/modules. Then the example modprobe.d options each
+# root ships, and last module signature enforcement (it cannot be turned
 # off again).
 # Prints "ok - ..." or "not ok - ..." per step; exits 1 if any failed.
 set -uo pipefail
@@ -58,11 +58,9 @@ _load_check() {
 	[ "$bad" = 1 ] || _ok "$name: modprobe, $sectors sectors, I/O, modprobe -r"
 }
 
-first=
 for arg in "$@"; do
 	name=${arg%%=*}
 	root=${arg#*=}
-	[ -n "$first" ] || first=$root
 	n=$((n * 2))
 	_load_check "$name" "$root" "$n" blk_example "num_sectors=$n"
 done
@@ -81,13 +79,20 @@ for arg in "$@"; do
 	umount /lib/modules
 done
 
-# The shipped example, its first options line uncommented, as
-# /etc/modprobe.d.
-conf=$first/etc/modprobe.d/blk_example.conf
+# The example etc/modprobe.d/blk_example.conf each root ships (make
+# install-conf, the .deb), its first options line uncommented.
 mkdir -p /tmp/modprobe.d
-sed '0,/^#options blk_example /s//options blk_example /' "$conf" > /tmp/modprobe.d/blk_example.conf
-grep '^options' /tmp/modprobe.d/blk_example.conf | sed 's/^/# /'
-_load_check modprobe.d "$first" 524288 -C /tmp/modprobe.d blk_example
+for arg in "$@"; do
+	name=${arg%%=*}
+	conf=${arg#*=}/etc/modprobe.d/blk_example.conf
+	if [ ! -s "$conf" ]; then
+		_not_ok "$name: no $conf"
+		continue
+	fi
+	sed '0,/^#options blk_example /s//options blk_example /' "$conf" > /tmp/modprobe.d/blk_example.conf
+	grep '^options' /tmp/modprobe.d/blk_example.conf | sed 's/^/# /'
+	_load_check "$name modprobe.d" "${arg#*=}" 524288 -C /tmp/modprobe.d blk_example
+done
 
 # With signatures enforced (what Secure Boot implies), a module that is
 # unsigned or signed by a key the kernel does not trust is refused.
