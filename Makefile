@@ -57,6 +57,7 @@ install: modules
 
 uninstall:
 	rm -f $(blkex_root)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)/blk_example.ko*
+	-rmdir --ignore-fail-on-non-empty $(blkex_root)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR)
 	$(blkex_depmod)
 
 install-conf:
