@@ -43,16 +43,18 @@ check:
 # Installing. modules_install puts the module under $(INSTALL_MOD_DIR) and
 # honours INSTALL_MOD_PATH (a staging root); its own depmod step is skipped
 # without System.map, which headers packages lack, hence ours. Its SIGN
-# step cannot work for an external module (no kernel signing key in the
-# headers) and is turned off; DKMS signs with its MOK key instead.
+# step needs the kernel's own signing key, which a headers package lacks:
+# without one it is turned off (it would only print SSL errors); DKMS
+# signs with its MOK key instead.
 INSTALL_MOD_DIR ?= updates
 DEPMOD ?= /sbin/depmod
 blkex_root = $(abspath $(INSTALL_MOD_PATH))
 blkex_depmod = $(DEPMOD) $(if $(blkex_root),-b $(blkex_root)) $(KVER)
+blkex_nosign = $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(blkex_root) \
-		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) CONFIG_MODULE_SIG_ALL= modules_install
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(blkex_nosign) modules_install
 	$(blkex_depmod)
 
 uninstall:
