@@ -25,95 +25,89 @@
 #define BLKEX_RWBS_LEN	8
 
 DECLARE_EVENT_CLASS(blkex_rq,
+		    TP_PROTO(struct request *rq),
+		    TP_ARGS(rq),
 
-	TP_PROTO(struct request *rq),
+		    TP_STRUCT__entry(__field(dev_t,		dev)
+				     __field(unsigned int,	hctx)
+				     __field(int,		tag)
+				     __field(unsigned int,	op)
+				     __field(sector_t,		sector)
+				     __field(unsigned int,	nr_bytes)
+				     __array(char, rwbs, BLKEX_RWBS_LEN)),
 
-	TP_ARGS(rq),
+		    TP_fast_assign(__entry->dev = rq->q->disk ?
+						  disk_devt(rq->q->disk) : 0;
+				   __entry->hctx = rq->mq_hctx->queue_num;
+				   __entry->tag = rq->tag;
+				   __entry->op = (__force unsigned int)req_op(rq);
+				   __entry->sector = blk_rq_pos(rq);
+				   __entry->nr_bytes = blk_rq_bytes(rq);
+				   blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);),
 
-	TP_STRUCT__entry(
-		__field(dev_t,		dev)
-		__field(unsigned int,	hctx)
-		__field(int,		tag)
-		__field(unsigned int,	op)
-		__field(sector_t,	sector)
-		__field(unsigned int,	nr_bytes)
-		__array(char,		rwbs,	BLKEX_RWBS_LEN)
-	),
-
-	TP_fast_assign(
-		__entry->dev	  = rq->q->disk ? disk_devt(rq->q->disk) : 0;
-		__entry->hctx	  = rq->mq_hctx->queue_num;
-		__entry->tag	  = rq->tag;
-		__entry->op	  = (__force unsigned int)req_op(rq);
-		__entry->sector	  = blk_rq_pos(rq);
-		__entry->nr_bytes = blk_rq_bytes(rq);
-		blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);
-	),
-
-	TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u",
-		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->rwbs,
-		  (unsigned long long)__entry->sector, __entry->nr_bytes >> 9,
-		  __entry->tag, __entry->hctx)
+		    TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u",
+			      MAJOR(__entry->dev), MINOR(__entry->dev),
+			      __entry->rwbs,
+			      (unsigned long long)__entry->sector,
+			      __entry->nr_bytes >> 9, __entry->tag,
+			      __entry->hctx)
 );
 
 DEFINE_EVENT(blkex_rq, blkex_rq_queued,
-	TP_PROTO(struct request *rq),
-	TP_ARGS(rq)
+	     TP_PROTO(struct request *rq),
+	     TP_ARGS(rq)
 );
 
 DEFINE_EVENT(blkex_rq, blkex_rq_work_start,
-	TP_PROTO(struct request *rq),
-	TP_ARGS(rq)
+	     TP_PROTO(struct request *rq),
+	     TP_ARGS(rq)
 );
 
 DEFINE_EVENT(blkex_rq, blkex_rq_locked,
-	TP_PROTO(struct request *rq),
-	TP_ARGS(rq)
+	     TP_PROTO(struct request *rq),
+	     TP_ARGS(rq)
 );
 
 /* Stages that end with a result also record it, as an errno. */
 DECLARE_EVENT_CLASS(blkex_rq_status,
+		    TP_PROTO(struct request *rq, blk_status_t status),
+		    TP_ARGS(rq, status),
 
-	TP_PROTO(struct request *rq, blk_status_t status),
+		    TP_STRUCT__entry(__field(dev_t,		dev)
+				     __field(unsigned int,	hctx)
+				     __field(int,		tag)
+				     __field(unsigned int,	op)
+				     __field(sector_t,		sector)
+				     __field(unsigned int,	nr_bytes)
+				     __field(int,		error)
+				     __array(char, rwbs, BLKEX_RWBS_LEN)),
 
-	TP_ARGS(rq, status),
+		    TP_fast_assign(__entry->dev = rq->q->disk ?
+						  disk_devt(rq->q->disk) : 0;
+				   __entry->hctx = rq->mq_hctx->queue_num;
+				   __entry->tag = rq->tag;
+				   __entry->op = (__force unsigned int)req_op(rq);
+				   __entry->sector = blk_rq_pos(rq);
+				   __entry->nr_bytes = blk_rq_bytes(rq);
+				   __entry->error = blk_status_to_errno(status);
+				   blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);),
 
-	TP_STRUCT__entry(
-		__field(dev_t,		dev)
-		__field(unsigned int,	hctx)
-		__field(int,		tag)
-		__field(unsigned int,	op)
-		__field(sector_t,	sector)
-		__field(unsigned int,	nr_bytes)
-		__field(int,		error)
-		__array(char,		rwbs,	BLKEX_RWBS_LEN)
-	),
-
-	TP_fast_assign(
-		__entry->dev	  = rq->q->disk ? disk_devt(rq->q->disk) : 0;
-		__entry->hctx	  = rq->mq_hctx->queue_num;
-		__entry->tag	  = rq->tag;
-		__entry->op	  = (__force unsigned int)req_op(rq);
-		__entry->sector	  = blk_rq_pos(rq);
-		__entry->nr_bytes = blk_rq_bytes(rq);
-		__entry->error	  = blk_status_to_errno(status);
-		blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);
-	),
-
-	TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u error=%d",
-		  MAJOR(__entry->dev), MINOR(__entry->dev), __entry->rwbs,
-		  (unsigned long long)__entry->sector, __entry->nr_bytes >> 9,
-		  __entry->tag, __entry->hctx, __entry->error)
+		    TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u error=%d",
+			      MAJOR(__entry->dev), MINOR(__entry->dev),
+			      __entry->rwbs,
+			      (unsigned long long)__entry->sector,
+			      __entry->nr_bytes >> 9, __entry->tag,
+			      __entry->hctx, __entry->error)
 );
 
 DEFINE_EVENT(blkex_rq_status, blkex_rq_copied,
-	TP_PROTO(struct request *rq, blk_status_t status),
-	TP_ARGS(rq, status)
+	     TP_PROTO(struct request *rq, blk_status_t status),
+	     TP_ARGS(rq, status)
 );
 
 DEFINE_EVENT(blkex_rq_status, blkex_rq_complete,
-	TP_PROTO(struct request *rq, blk_status_t status),
-	TP_ARGS(rq, status)
+	     TP_PROTO(struct request *rq, blk_status_t status),
+	     TP_ARGS(rq, status)
 );
 
 #endif /* _TRACE_BLKEX_H */

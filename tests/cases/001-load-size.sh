@@ -10,7 +10,7 @@ test_case() {
 	_load num_sectors=20480
 	_expect_eq "sysfs size" "$(cat /sys/block/blkex0/size)" 20480
 	_expect_eq "getsize64" "$(_dev_bytes)" $((20480 * 512))
-	_expect_eq "logical block" "$(blockdev --getss $BLKEX_DEV)" 512
+	_expect_eq "logical block" "$(blockdev --getss "$BLKEX_DEV")" 512
 	_expect_eq "rotational" "$(cat /sys/block/blkex0/queue/rotational)" 0
 	_expect_eq "scheduler" "$(grep -o "\[[a-z-]*\]" /sys/block/blkex0/queue/scheduler)" "[none]"
 	_expect_eq "max_hw_sectors_kb" "$(cat /sys/block/blkex0/queue/max_hw_sectors_kb)" 1024
@@ -22,9 +22,9 @@ test_case() {
 	_unload
 
 	_load num_sectors=8192 logical_block_size=4096
-	_expect_eq "4k logical block" "$(blockdev --getss $BLKEX_DEV)" 4096
-	_expect_eq "4k physical block" "$(blockdev --getpbsz $BLKEX_DEV)" 4096
+	_expect_eq "4k logical block" "$(blockdev --getss "$BLKEX_DEV")" 4096
+	_expect_eq "4k physical block" "$(blockdev --getpbsz "$BLKEX_DEV")" 4096
 	_expect_eq "4k size" "$(_dev_bytes)" $((8192 * 512))
 	_unload
-	[ ! -e $BLKEX_DEV ] || _fail "$BLKEX_DEV still exists after rmmod"
+	[ ! -e "$BLKEX_DEV" ] || _fail "$BLKEX_DEV still exists after rmmod"
 }

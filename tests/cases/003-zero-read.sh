@@ -5,7 +5,7 @@ DESCRIPTION="read a disk that was never written. This test will check that every
 _all_zero() {
 	local bytes=$1
 	shift
-	cmp -n "$bytes" <(dd if=$BLKEX_DEV bs=1M status=none "$@") /dev/zero ||
+	cmp -n "$bytes" <(dd if="$BLKEX_DEV" bs=1M status=none "$@") /dev/zero ||
 		_fail "non-zero bytes read from a never-written disk ($*)"
 }
 
@@ -16,7 +16,7 @@ test_case() {
 	_load num_sectors=$sectors
 	_all_zero $bytes iflag=direct
 	_all_zero $bytes
-	dd if=/dev/urandom of=$BLKEX_DEV bs=1M count=4 oflag=direct status=none
+	dd if=/dev/urandom of="$BLKEX_DEV" bs=1M count=4 oflag=direct status=none
 	_unload
 	_load num_sectors=$sectors
 	_all_zero $bytes iflag=direct

@@ -12,7 +12,7 @@ test_case() {
 	_load num_sectors=$((mib * 2048))
 	# Each job owns a quarter of the disk, so the jobs together cover it
 	# and no job overwrites blocks another one is about to verify.
-	_fio --name=verify --filename=$BLKEX_DEV --direct=1 \
+	_fio --name=verify --filename="$BLKEX_DEV" --direct=1 \
 		--ioengine=io_uring --rw=randwrite --numjobs=4 --iodepth=64 \
 		--size=${region}M --offset_increment=${region}M \
 		--bssplit=512/10:4k/30:16k/20:64k/20:256k/10:1M/10 \
@@ -24,7 +24,7 @@ test_case() {
 	[ "$written" -ge $((mib << 20)) ] ||
 		_fail "fio wrote $written bytes, less than the ${mib} MiB disk"
 	# A second pass with libaio and iodepth 1 reads the same device again.
-	_fio --name=verify1 --filename=$BLKEX_DEV --direct=1 \
+	_fio --name=verify1 --filename="$BLKEX_DEV" --direct=1 \
 		--ioengine=libaio --rw=randwrite --iodepth=1 --size=4M \
 		--bsrange=512-128k --verify=crc32c --verify_fatal=1 \
 		--verify_state_save=0

@@ -10,9 +10,9 @@ requires() {
 test_case() {
 	local mnt=/mnt/blkex0 i
 	_load num_sectors=$(( $(_scaled 64) * 2048 ))
-	mkfs.ext4 -q -F $BLKEX_DEV
+	mkfs.ext4 -q -F "$BLKEX_DEV"
 	mkdir -p $mnt
-	mount $BLKEX_DEV $mnt
+	mount "$BLKEX_DEV" $mnt
 	for ((i = 0; i < 20; i++)); do
 		head -c $(( (i + 1) * 37 * 1024 )) /dev/urandom > $mnt/file$i
 	done
@@ -21,8 +21,8 @@ test_case() {
 	(cd $mnt && sha256sum file* dir/copy) > /tmp/sums
 	sync
 	umount $mnt
-	mount $BLKEX_DEV $mnt
+	mount "$BLKEX_DEV" $mnt
 	(cd $mnt && sha256sum -c --quiet /tmp/sums) || _fail "file contents changed"
 	umount $mnt
-	fsck.ext4 -fn $BLKEX_DEV || _fail "fsck.ext4 found problems"
+	fsck.ext4 -fn "$BLKEX_DEV" || _fail "fsck.ext4 found problems"
 }

@@ -9,9 +9,9 @@ requires() {
 test_case() {
 	local mnt=/mnt/blkex0
 	_load num_sectors=65536
-	mkfs.ext4 -q -F $BLKEX_DEV
+	mkfs.ext4 -q -F "$BLKEX_DEV"
 	mkdir -p $mnt
-	mount $BLKEX_DEV $mnt
+	mount "$BLKEX_DEV" $mnt
 	echo before > $mnt/a
 	if rmmod blk_example; then
 		_fail "rmmod succeeded with a mounted file system"
@@ -21,7 +21,7 @@ test_case() {
 	sync
 	_expect_eq "file a" "$(cat $mnt/a)" before
 	umount $mnt
-	mount $BLKEX_DEV $mnt
+	mount "$BLKEX_DEV" $mnt
 	_expect_eq "file b" "$(cat $mnt/b)" after
 	umount $mnt
 	rmmod blk_example || _fail "rmmod failed after umount"

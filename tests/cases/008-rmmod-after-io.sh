@@ -8,9 +8,9 @@ requires() {
 
 test_case() {
 	_load num_sectors=131072
-	_fio --name=heavy --filename=$BLKEX_DEV --direct=1 --ioengine=io_uring \
+	_fio --name=heavy --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
 		--rw=randrw --bsrange=4k-256k --iodepth=128 --numjobs=2 \
-		--time_based --runtime=$(_scaled 8) --group_reporting
+		--time_based --runtime="$(_scaled 8)" --group_reporting
 	rmmod blk_example || _fail "rmmod after I/O failed"
 	! _module_loaded || _fail "module still loaded"
 }

@@ -14,7 +14,7 @@ _bad_load() {
 	dmesg | grep -q "blk_example: .*$named" ||
 		_fail "no kernel message naming $named for $param"
 	! _module_loaded || _fail "module loaded with $param"
-	[ ! -e $BLKEX_DEV ] || _fail "$BLKEX_DEV exists after a failed load"
+	[ ! -e "$BLKEX_DEV" ] || _fail "$BLKEX_DEV exists after a failed load"
 	grep -qw blkex /proc/devices && _fail "major still registered after $param"
 	return 0
 }
@@ -41,6 +41,6 @@ test_case() {
 
 	_load num_sectors=4096
 	dd if=/dev/urandom of=/tmp/data bs=4k count=16 status=none
-	dd if=/tmp/data of=$BLKEX_DEV bs=4k oflag=direct status=none
-	cmp -n 65536 /tmp/data $BLKEX_DEV || _fail "good load after bad ones does not work"
+	dd if=/tmp/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
+	cmp -n 65536 /tmp/data "$BLKEX_DEV" || _fail "good load after bad ones does not work"
 }

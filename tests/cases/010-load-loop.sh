@@ -7,10 +7,10 @@ test_case() {
 	head -c 4096 /dev/urandom > /tmp/block
 	for ((i = 0; i < 20; i++)); do
 		_load num_sectors=2048
-		cmp -n 4096 $BLKEX_DEV /dev/zero || _fail "load $i: not zero"
-		dd if=/tmp/block of=$BLKEX_DEV bs=4k seek=$((i % 256)) \
+		cmp -n 4096 "$BLKEX_DEV" /dev/zero || _fail "load $i: not zero"
+		dd if=/tmp/block of="$BLKEX_DEV" bs=4k seek=$((i % 256)) \
 			oflag=direct status=none
-		cmp <(dd if=$BLKEX_DEV bs=4k skip=$((i % 256)) count=1 \
+		cmp <(dd if="$BLKEX_DEV" bs=4k skip=$((i % 256)) count=1 \
 			iflag=direct status=none) /tmp/block ||
 			_fail "load $i: block reads back different"
 		_unload
