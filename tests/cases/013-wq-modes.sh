@@ -17,7 +17,7 @@ test_case() {
 				"$(cat /sys/module/blk_example/parameters/work_cpu)" "$cpu"
 			# Batches form only at depth: iodepth 32 with batched
 			# submission, two jobs on the two CPUs.
-			_fio --name="$mode-$cpu" --filename=$BLKEX_DEV --direct=1 \
+			_fio --name="$mode-$cpu" --filename="$BLKEX_DEV" --direct=1 \
 				--ioengine=io_uring --rw=randwrite --numjobs=2 \
 				--iodepth=32 --iodepth_batch_submit=16 \
 				--size=$((mib / 2))M --offset_increment=$((mib / 2))M \

@@ -26,7 +26,7 @@ test_case() {
 	# never completes: fio would hang, so it runs under a timeout.
 	FIO_JSON=/tmp/commit.json
 	timeout 120 fio --output-format=json --output=$FIO_JSON --eta=never \
-		--name=commit --filename=$BLKEX_DEV --direct=1 \
+		--name=commit --filename="$BLKEX_DEV" --direct=1 \
 		--ioengine=io_uring --rw=randwrite --numjobs=2 --iodepth=32 \
 		--iodepth_batch_submit=32 --size=4M --offset_increment=4M \
 		--bssplit=4k/50:8k/25:64k/25 --verify=crc32c --verify_fatal=1 \
