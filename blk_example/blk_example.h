@@ -25,6 +25,7 @@
 struct blkex_queue {
 	struct llist_head pending;	/* of blkex_cmd.node */
 	atomic_t inflight;		/* started and not yet completed */
+	unsigned int alone_run;		/* work_cpu=auto: lone requests in a row */
 	struct work_struct kick;	/* queued by .commit_rqs */
 	struct blkex_dev *dev;
 };
@@ -33,7 +34,7 @@ struct blkex_queue {
 enum blkex_work_cpu {
 	BLKEX_WORK_LOCAL,		/* the submitter's */
 	BLKEX_WORK_NEXT,		/* the next online CPU */
-	BLKEX_WORK_AUTO,		/* local when idle, next at depth */
+	BLKEX_WORK_AUTO,		/* next while requests overlap, else local */
 };
 
 /* One disk: its store, the lock that guards it and its blk-mq plumbing. */

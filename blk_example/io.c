@@ -112,23 +112,53 @@ void blkex_kick_work(struct work_struct *work)
 }
 
 /*
- * Where to queue a request's work. On the submitter's CPU the worker wakes
- * with lag to spare and preempts the submitter at its next preemption
- * point, so at depth every request is served alone, at two context
- * switches each. On the next CPU the submitter keeps submitting while the
- * worker drains what has accumulated, but a lone request then pays for a
- * wake-up on an idle CPU and an IPI back. work_cpu=auto takes the local CPU
- * when this request is the queue's only one in flight and the next one
- * otherwise. The CPU is a hint: if it goes offline the workqueue still
- * runs the work.
+ * work_cpu=auto: how many lone requests (none other in flight on the queue)
+ * in a row before the work stays on the submitter's CPU, and how often a
+ * run of lone requests still tries the next CPU.
  */
-static int blkex_work_cpu(struct blkex_dev *dev, bool alone)
+#define BLKEX_AUTO_SETTLE	32
+#define BLKEX_AUTO_PROBE	256
+
+/*
+ * Where to queue a batch's work. On the submitter's CPU the worker wakes
+ * with lag to spare and preempts the submitter at its next preemption
+ * point: a lone request is served at once, with no IPI, but at depth the
+ * submitter never gets to queue a second request before the first is
+ * served, so requests never overlap and every one pays two context
+ * switches. On the next CPU the submitter keeps submitting while the
+ * worker drains what has accumulated, but a lone request pays for waking
+ * an idle CPU and for the IPI back.
+ *
+ * work_cpu=auto hands off to the next CPU as soon as requests overlap and
+ * stays there until BLKEX_AUTO_SETTLE lone requests in a row say the
+ * queue runs one request at a time; then it serves locally. Serving
+ * locally hides depth (see above), so every BLKEX_AUTO_PROBE-th lone
+ * request is handed off anyway: if the submitter has more to send, the
+ * next request overlaps and auto switches. The count is a per-queue hint,
+ * updated without a lock; a lost update only delays a switch. The CPU is
+ * a hint too: if it goes offline the workqueue still runs the work.
+ */
+static int blkex_work_cpu(struct blkex_queue *bq, bool alone)
 {
 	int cpu = raw_smp_processor_id();
+	unsigned int run;
 
-	if (dev->work_cpu == BLKEX_WORK_LOCAL ||
-	    (dev->work_cpu == BLKEX_WORK_AUTO && alone))
+	switch (bq->dev->work_cpu) {
+	case BLKEX_WORK_LOCAL:
 		return cpu;
+	case BLKEX_WORK_AUTO:
+		if (!alone) {
+			WRITE_ONCE(bq->alone_run, 0);
+			break;
+		}
+		run = READ_ONCE(bq->alone_run) + 1;
+		WRITE_ONCE(bq->alone_run, run);
+		if (run > BLKEX_AUTO_SETTLE && run % BLKEX_AUTO_PROBE)
+			return cpu;
+		break;
+	case BLKEX_WORK_NEXT:
+		break;
+	}
 	cpu = cpumask_next(cpu, cpu_online_mask);
 	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
 }
@@ -147,7 +177,7 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 	alone = atomic_inc_return(&bq->inflight) == 1;
 	llist_add(&cmd->node, &bq->pending);
 	if (bd->last)
-		queue_work_on(blkex_work_cpu(bq->dev, alone), bq->dev->wq,
+		queue_work_on(blkex_work_cpu(bq, alone), bq->dev->wq,
 			      &cmd->work);
 
 	return BLK_STS_OK;
@@ -159,7 +189,7 @@ static void blkex_commit_rqs(struct blk_mq_hw_ctx *hctx)
 	struct blkex_dev *dev = hctx->queue->queuedata;
 	struct blkex_queue *bq = &dev->queues[hctx->queue_num];
 
-	queue_work_on(blkex_work_cpu(dev, false), dev->wq, &bq->kick);
+	queue_work_on(blkex_work_cpu(bq, false), dev->wq, &bq->kick);
 }
 
 static void blkex_complete_rq(struct request *rq)
