@@ -207,9 +207,9 @@ def table_variants(summary, md):
                     if label.startswith("wq-") and label.endswith("-nullblk")})
     if not modes:
         return
-    md.append("\n## Workqueue flavours (wq_mode), each vs null_blk "
+    md.append("\n## Workqueue flavours (wq_mode@work_cpu), each vs null_blk "
               "loaded alongside\n")
-    md.append("| wq_mode | workload | iodepth | blkex kIOPS | null_blk kIOPS "
+    md.append("| wq_mode@work_cpu | workload | iodepth | blkex kIOPS | null_blk kIOPS "
               "| IOPS ratio | mean latency ratio |")
     md.append("|---|---|---|---|---|---|---|")
     for mode in modes:
@@ -371,7 +371,14 @@ def main():
     stages = stage_rows(out)
     md = ["# blk_example bench report\n"]
     with open(f"{out}/machine.txt") as f:
-        md.append("```\n" + f.read().strip() + "\n```")
+        machine = f.read().strip()
+    md.append("```\n" + machine + "\n```")
+    if "clock: icount" in machine:
+        md.append("\nClock: icount. Guest time counts the instructions the "
+                  "emulated CPUs execute (1 ns each), so IOPS and latency "
+                  "measure emulated work, not host seconds, and repeat "
+                  "whatever else the host runs. Compare devices by their "
+                  "ratios; the absolute figures mean nothing outside QEMU.")
     md.append("\nDevices: blkex = blk_example; brd = the kernel's bio-based "
               "RAM disk; nullblk = null_blk memory_backed=1 irqmode=0; "
               "nullblk-softirq = the same with irqmode=1. All 512-byte "
@@ -386,7 +393,9 @@ def main():
     flagged = [r for r in rows if r["flagged"]]
     md.append(f"\n## Host load\n\n{len(flagged)} of {len(rows)} runs had "
               f"more than {LOADED_CORES} host cores busy outside the VM "
-              "(their numbers may be low).")
+              + ("(with the icount clock this slows the run, not its "
+                 "figures)." if "clock: icount" in machine else
+                 "(their numbers may be low)."))
     for r in flagged:
         md.append(f"- {r['label']} {r['workload']} numjobs={r['numjobs']} "
                   f"iodepth={r['iodepth']} rep {r['rep']}: "

@@ -9,7 +9,8 @@
 # Results land in bench/results/<time>-<kver>/ (ignored by git).
 #
 # BENCH_QUICK=1: two depths, one workload, short runs: proves the pipeline
-# produces every artefact (CI). Other knobs: BENCH_REPS, BENCH_RUNTIME,
+# produces every artefact (CI). BENCH_CLOCK=icount|wall: see below.
+# Other knobs: BENCH_REPS, BENCH_RUNTIME,
 # BENCH_DEPTHS, BENCH_NUMJOBS, BENCH_WORKLOADS, BENCH_MB, BENCH_WQ_MODES,
 # BLKEX_ARGS (see bench/guest/sweep.sh), BENCH_OUT (results directory).
 set -euo pipefail
@@ -22,9 +23,21 @@ kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_DEPTHS:=1 16}" "${BENCH_WORKLOADS:=randread-4k}"
 	: "${BENCH_NUMJOBS:=1}" "${BENCH_REPS:=2}" "${BENCH_RUNTIME:=1}"
-	: "${BENCH_RAMP:=0}" "${BENCH_MB:=64}" "${BENCH_WQ_MODES:=percpu unbound}"
+	: "${BENCH_RAMP:=0}" "${BENCH_MB:=64}" "${BENCH_WQ_MODES:=percpu@next unbound}"
 	: "${BENCH_VARIANT_DEPTHS:=1 16}"
 fi
+
+# The guest's clock. icount (default): QEMU advances guest time by the
+# instructions the vCPUs execute (-icount shift=0: 1 ns each; sleep=off:
+# idle time costs nothing), so every figure is emulated work, repeatable
+# to a fraction of a percent whatever else the host runs. wall: guest time
+# follows the host's clock, as on a real machine, and a loaded host skews
+# it (hostload.sh flags such points).
+case ${BENCH_CLOCK:=icount} in
+icount) clock_args="-icount shift=0,sleep=off" ;;
+wall) clock_args= ;;
+*) echo "bench: BENCH_CLOCK=$BENCH_CLOCK is not icount or wall" >&2; exit 2 ;;
+esac
 
 out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-$kver}
 mkdir -p "$out"
@@ -47,7 +60,8 @@ job=$out/sweep-job.sh
 	echo "host: $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1048576) " GiB" }' /proc/meminfo), $(uname -r)"
 	echo "guest kernel: $kver"
 	echo "qemu: $(qemu-system-x86_64 --version | head -n 1)"
-	echo "vm: -accel tcg,thread=single -smp ${VM_CPUS:-2} -m ${VM_MEM:-3G}"
+	echo "vm: -accel tcg,thread=single -smp ${VM_CPUS:-2} -m ${VM_MEM:-3G} $clock_args"
+	echo "clock: $BENCH_CLOCK"
 	echo "fio: $(fio --version)"
 	echo "commit: $(git -C "$repo" describe --always --dirty 2> /dev/null || echo unknown)"
 } > "$out/machine.txt"
@@ -59,6 +73,7 @@ trap 'kill "$sampler" 2> /dev/null || true' EXIT
 echo "bench: results in $out"
 status=0
 VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-14400} \
+VM_QEMU_ARGS="${VM_QEMU_ARGS:-} $clock_args" \
 	"$repo/tests/vm/boot.sh" "$kver" "$job" "$out" || status=$?
 kill "$sampler" 2> /dev/null || true
 if [ "$status" != 0 ]; then

@@ -27,7 +27,7 @@ ko=$repo/build/$(uname -r)/blk_example.ko
 : "${BENCH_NUMJOBS:=1 2}"
 : "${BENCH_WORKLOADS:=randread-4k randwrite-4k randrw70-4k seqread-128k seqwrite-128k}"
 : "${BENCH_DEVICES:=blkex brd nullblk nullblk-softirq}"
-: "${BENCH_WQ_MODES:=percpu percpu-highpri unbound unbound-highpri}"
+: "${BENCH_WQ_MODES:=percpu@auto percpu@local percpu@next percpu-highpri unbound unbound-highpri}"
 : "${BENCH_VARIANT_DEPTHS:=1 32}"
 : "${BENCH_STAGE_DEPTHS:=$BENCH_DEPTHS}"
 : "${BLKEX_ARGS:=}"
@@ -95,7 +95,7 @@ _point() {
 echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices, $total points"
 # shellcheck disable=SC2086 # BLKEX_ARGS is a list of parameters
 bench_devices_up "$ko" $BLKEX_ARGS
-cat /sys/module/blk_example/parameters/wq_mode > "$out/blkex-wq-mode"
+cat /sys/module/blk_example/parameters/{wq_mode,work_cpu} > "$out/blkex-wq-mode"
 
 # (1) The sweep.
 for wl in "${wls[@]}"; do
@@ -139,8 +139,11 @@ _traced_point() {
 }
 
 # (2) Workqueue flavours, each reloaded and compared with null_blk in turn.
+# An entry is WQ_MODE or WQ_MODE@WORK_CPU (work_cpu defaults to auto).
 for mode in "${modes[@]}"; do
-	_blkex_reload wq_mode="$mode"
+	cpu=auto
+	[[ $mode == *@* ]] && cpu=${mode#*@}
+	_blkex_reload wq_mode="${mode%@*}" work_cpu="$cpu"
 	for wl in randread-4k randwrite-4k; do
 		for qd in "${vdepths[@]}"; do
 			for ((rep = 1; rep <= BENCH_REPS; rep++)); do
