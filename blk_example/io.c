@@ -117,7 +117,7 @@ void blkex_kick_work(struct work_struct *work)
  * run of lone requests still tries the next CPU.
  */
 #define BLKEX_AUTO_SETTLE	32
-#define BLKEX_AUTO_PROBE	256
+#define BLKEX_AUTO_PROBE	1024
 
 /*
  * Where to queue a batch's work. On the submitter's CPU the worker wakes
