@@ -61,7 +61,6 @@ total=$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * ${#devs[@]} +
 	  ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS * 2 +
 	  have_stages * 2 * ${#sdepths[@]} * 2 * 2 ))
 done_points=0
-t0=$SECONDS
 
 _progress() {
 	local left eta
@@ -95,6 +94,8 @@ _point() {
 echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices, $total points"
 # shellcheck disable=SC2086 # BLKEX_ARGS is a list of parameters
 bench_devices_up "$ko" $BLKEX_ARGS
+# The time left is estimated from the points run so far, not the set-up.
+t0=$SECONDS
 cat /sys/module/blk_example/parameters/{wq_mode,work_cpu} > "$out/blkex-wq-mode"
 
 # (1) The sweep.
