@@ -41,10 +41,10 @@ test_case() {
 	echo 0 > $T/tracing_on
 	echo 0 > $T/events/blk_example/enable
 	grep blkex_rq_ $T/trace
-	tag=$(sed -n 's/.*blkex_rq_queued: .* R 24 + 8 tag=\([0-9]*\) .*/\1/p' $T/trace)
+	tag=$(sed -n 's/.*blkex_rq_queued: .* R[A-Z]* 24 + 8 tag=\([0-9]*\) .*/\1/p' $T/trace)
 	[ -n "$tag" ] || _fail "no blkex_rq_queued for the read of sector 24"
 	for ev in $EVENTS; do
-		line=$(grep -E "$ev: [0-9]+,0 R 24 \+ 8 tag=$tag hctx=[0-9]+" $T/trace) ||
+		line=$(grep -E "$ev: [0-9]+,0 R[A-Z]* 24 \+ 8 tag=$tag hctx=[0-9]+" $T/trace) ||
 			_fail "no $ev for the read of sector 24 with tag $tag"
 		_expect_eq "$ev lines" "$(echo "$line" | wc -l)" 1
 		case $ev in
