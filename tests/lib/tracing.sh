@@ -28,11 +28,29 @@ _bt_start() {
 	_fail "bpftrace $* did not attach"
 }
 
+# _bt_exited PID: true once the background job PID has exited.
+_bt_exited() {
+	! kill -0 "$1" 2> /dev/null ||
+		[ "$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)" = Z ]
+}
+
 # _bt_stop PID OUT: end the bpftrace job PID with SIGINT, as Ctrl-C does,
-# and fail if it did not exit cleanly.
+# and fail if it did not exit cleanly. bpftrace 0.17 has been seen, once
+# in a VM, to stay up after a SIGINT, so the signal is repeated every 10 s
+# for two minutes before the job is killed and the case fails.
 _bt_stop() {
-	kill -INT "$1"
-	wait "$1" || { cat "$2"; _fail "bpftrace exited with status $?"; }
+	local i
+	for ((i = 0; i < 1200; i++)); do
+		((i % 100)) || kill -INT "$1" 2> /dev/null
+		[ "$i" = 100 ] && echo "bpftrace $1 is still up 10 s after SIGINT"
+		_bt_exited "$1" && break
+		sleep 0.1
+	done
+	_bt_exited "$1" || { kill -KILL "$1"; cat "$2"; _fail "bpftrace ignored SIGINT"; }
+	wait "$1" && return 0
+	i=$?
+	cat "$2"
+	_fail "bpftrace exited with status $i"
 }
 
 # _bt_stats OUT KEY: "count mean_ns" from q2c.bt's "@ns[KEY]: count N,
