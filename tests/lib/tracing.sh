@@ -35,9 +35,10 @@ _bt_exited() {
 }
 
 # _bt_stop PID OUT: end the bpftrace job PID with SIGINT, as Ctrl-C does,
-# and fail if it did not exit cleanly. bpftrace 0.17 has been seen, once
-# in a VM, to stay up after a SIGINT, so the signal is repeated every 10 s
-# for two minutes before the job is killed and the case fails.
+# and fail if it did not exit cleanly. bpftrace 0.17 can miss a SIGINT
+# that arrives while its event loop is outside epoll_wait() (it reads its
+# exit flag only on EINTR), so the signal is repeated every 10 s for two
+# minutes before the job is killed and the case fails.
 _bt_stop() {
 	local i
 	for ((i = 0; i < 1200; i++)); do
