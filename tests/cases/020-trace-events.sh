@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+DESCRIPTION="the blk_example tracepoints and the bpftrace tools. This test will check that the five events exist with the documented fields, that one direct 4 KiB read fires each of them once with the same device, hardware queue and tag, that every tracing/*.bt parses, and that q2c.bt with a duration ends by itself."
+
+# shellcheck source=tests/lib/tracing.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
+
+EVENTS="blkex_rq_queued blkex_rq_work_start blkex_rq_locked blkex_rq_copied blkex_rq_complete"
+T=/sys/kernel/tracing
+
+requires() {
+	_have_program bpftrace
+	[ -d $T/events ] || _skip "no tracefs at $T"
+}
+
+# _fields EVENT: the event's own field names, one line, in order.
+_fields() {
+	sed -n 's/^\tfield:.* \([a-z_]*\)\(\[[0-9]*\]\)\?;.*/\1/p' \
+		"$T/events/blk_example/$1/format" | grep -v '^common_' |
+		tr '\n' ' '
+}
+
+test_case() {
+	local ev want line tag
+	_load
+	for ev in $EVENTS; do
+		want="dev hctx tag op sector nr_bytes rwbs "
+		case $ev in
+		*copied | *complete) want="dev hctx tag op sector nr_bytes error rwbs " ;;
+		esac
+		_expect_eq "$ev fields" "$(_fields "$ev")" "$want"
+		_expect_eq "$ev enabled at load" \
+			"$(cat "$T/events/blk_example/$ev/enable")" 0
+	done
+
+	echo 0 > $T/tracing_on
+	echo > $T/trace
+	echo 1 > $T/events/blk_example/enable
+	echo 1 > $T/tracing_on
+	dd if="$BLKEX_DEV" of=/dev/null bs=4k skip=3 count=1 iflag=direct status=none
+	echo 0 > $T/tracing_on
+	echo 0 > $T/events/blk_example/enable
+	grep blkex_rq_ $T/trace
+	tag=$(sed -n 's/.*blkex_rq_queued: .* R[A-Z]* 24 + 8 tag=\([0-9]*\) .*/\1/p' $T/trace)
+	[ -n "$tag" ] || _fail "no blkex_rq_queued for the read of sector 24"
+	for ev in $EVENTS; do
+		line=$(grep -E "$ev: [0-9]+,0 R[A-Z]* 24 \+ 8 tag=$tag hctx=[0-9]+" $T/trace) ||
+			_fail "no $ev for the read of sector 24 with tag $tag"
+		_expect_eq "$ev lines" "$(echo "$line" | wc -l)" 1
+		case $ev in
+		*copied | *complete) [[ $line == *" error=0" ]] || _fail "$ev: $line" ;;
+		esac
+	done
+	_expect_eq "hctx of all events" \
+		"$(grep -o 'blkex_rq_.* tag=[0-9]* hctx=[0-9]*' $T/trace | sed 's/.* //' | sort -u | wc -l)" 1
+
+	for s in "$TRACING"/*.bt; do
+		bpftrace -d "$s" > /tmp/parse.out 2>&1 ||
+			{ tail -n 20 /tmp/parse.out; _fail "bpftrace -d $s"; }
+		echo "parses: $s"
+	done
+
+	timeout 300 bpftrace "$TRACING/q2c.bt" 1 > /tmp/q2c.out 2>&1 ||
+		{ cat /tmp/q2c.out; _fail "q2c.bt 1 did not end by itself with status 0"; }
+	grep -q 'Hit Ctrl-C' /tmp/q2c.out || _fail "q2c.bt printed no banner"
+	echo "q2c.bt 1: ended by itself"
+}
