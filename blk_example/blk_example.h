@@ -65,5 +65,6 @@ void blkex_store_free(struct blkex_dev *dev);
 bool blkex_store_in_range(const struct blkex_dev *dev, u64 pos, u64 len);
 void blkex_store_copy_bvec(struct blkex_dev *dev, struct bio_vec *bv,
 			   u64 pos, bool write);
+void blkex_store_zero(struct blkex_dev *dev, u64 pos, u64 len);
 
 #endif /* _BLKEX_H */

@@ -44,6 +44,25 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 	return BLK_STS_OK;
 }
 
+/*
+ * Discard and write-zeroes: a RAM disk has nothing to unmap, and a
+ * discarded range must not keep its data, so both zero the range. Neither
+ * carries pages; the range is the request's position and size.
+ */
+static blk_status_t blkex_zero(struct blkex_dev *dev, struct request *rq)
+{
+	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+
+	if (!blkex_store_in_range(dev, pos, blk_rq_bytes(rq)))
+		return BLK_STS_IOERR;
+
+	trace_blkex_rq_locked(rq);
+	blkex_store_zero(dev, pos, blk_rq_bytes(rq));
+	trace_blkex_rq_copied(rq, BLK_STS_OK);
+
+	return BLK_STS_OK;
+}
+
 /* Serve one request; the caller holds store_mutex. */
 static blk_status_t blkex_serve(struct blkex_dev *dev, struct request *rq)
 {
@@ -51,6 +70,9 @@ static blk_status_t blkex_serve(struct blkex_dev *dev, struct request *rq)
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
 		return blkex_rw(dev, rq);
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		return blkex_zero(dev, rq);
 	case REQ_OP_FLUSH:
 		/* RAM has no volatile cache: there is nothing to flush. */
 		return BLK_STS_OK;

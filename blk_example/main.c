@@ -22,6 +22,11 @@
 /* 1 MiB requests: 2048 sectors in up to 256 page-sized segments. */
 #define BLKEX_MAX_HW_SECTORS	2048
 #define BLKEX_MAX_SEGMENTS	256
+/*
+ * Discard and write-zeroes are served by a memset under store_mutex: 32 MiB
+ * at most per request keeps other requests from waiting long behind one.
+ */
+#define BLKEX_MAX_ZERO_SECTORS	65536
 
 /*
  * A numeric parameter with its valid range. The setter rejects anything
@@ -197,6 +202,8 @@ static struct blkex_dev *blkex_add_dev(int index)
 		.logical_block_size	= g_logical_block_size.val,
 		.max_hw_sectors		= BLKEX_MAX_HW_SECTORS,
 		.max_segments		= BLKEX_MAX_SEGMENTS,
+		.max_discard_sectors	= BLKEX_MAX_ZERO_SECTORS,
+		.max_write_zeroes_sectors = BLKEX_MAX_ZERO_SECTORS,
 	};
 	unsigned int nr_queues = g_hw_queues.val ?: nr_cpu_ids;
 	struct blkex_dev *dev;
