@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/hdreg.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -191,8 +192,25 @@ MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a request's work: loca
 static int blkex_major;
 static struct blkex_dev **blkex_devs;
 
+/*
+ * A RAM disk has no geometry, but fdisk and other old tools still ask for
+ * one. As LDD3's sbull does, claim 4 heads of 16 sectors and make the
+ * capacity out of cylinders (at most 65535; larger disks are rounded down).
+ * The block layer fills in the partition's start.
+ */
+static int blkex_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+{
+	sector_t cylinders = get_capacity(bdev->bd_disk) >> 6;
+
+	geo->heads = 4;
+	geo->sectors = 16;
+	geo->cylinders = min_t(sector_t, cylinders, U16_MAX);
+	return 0;
+}
+
 static const struct block_device_operations blkex_fops = {
 	.owner = THIS_MODULE,
+	.getgeo = blkex_getgeo,
 };
 
 static struct blkex_dev *blkex_add_dev(int index)
