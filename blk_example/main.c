@@ -29,18 +29,7 @@
  */
 #define BLKEX_MAX_ZERO_SECTORS	65536
 
-/*
- * A numeric parameter with its valid range. The setter rejects anything
- * outside it, so a bad value fails the load with -EINVAL and one message
- * naming the parameter, before any state exists.
- */
-struct blkex_uparam {
-	u64 val;
-	u64 min;
-	u64 max;
-	bool pow2;		/* must also be a power of two */
-};
-
+/* struct blkex_uparam's setter and getter (blk_example.h). */
 static int blkex_uparam_set(const char *str, const struct kernel_param *kp)
 {
 	struct blkex_uparam *p = kp->arg;
@@ -71,7 +60,7 @@ static int blkex_uparam_get(char *buf, const struct kernel_param *kp)
 	return scnprintf(buf, PAGE_SIZE, "%llu\n", p->val);
 }
 
-static const struct kernel_param_ops blkex_uparam_ops = {
+const struct kernel_param_ops blkex_uparam_ops = {
 	.set = blkex_uparam_set,
 	.get = blkex_uparam_get,
 };
@@ -288,6 +277,12 @@ static struct blkex_dev *blkex_add_dev(int index)
 	ret = add_disk(disk);
 	if (ret)
 		goto out_put_disk;
+	/*
+	 * After add_disk(), so that the directory can take the disk's name;
+	 * requests that come first find every fault off (dev is zeroed,
+	 * nr_timed_out included).
+	 */
+	blkex_fault_add_dev(dev);
 
 	return dev;
 
@@ -314,6 +309,7 @@ out_free_dev:
  */
 static void blkex_del_dev(struct blkex_dev *dev)
 {
+	blkex_fault_del_dev(dev);
 	del_gendisk(dev->disk);
 	destroy_workqueue(dev->wq);
 	put_disk(dev->disk);
@@ -333,6 +329,9 @@ static int __init blkex_init(void)
 		       g_num_sectors.val, sectors_per_block);
 		return -EINVAL;
 	}
+	ret = blkex_fault_check_params(g_num_sectors.val);
+	if (ret)
+		return ret;
 
 	blkex_devs = kcalloc(g_nr_devices.val, sizeof(*blkex_devs), GFP_KERNEL);
 	if (!blkex_devs)
@@ -342,6 +341,7 @@ static int __init blkex_init(void)
 	if (ret < 0)
 		goto out_free_devs;
 	blkex_major = ret;
+	blkex_fault_module_init();
 
 	for (i = 0; i < g_nr_devices.val; i++) {
 		blkex_devs[i] = blkex_add_dev(i);
@@ -359,6 +359,7 @@ static int __init blkex_init(void)
 out_del_devs:
 	while (--i >= 0)
 		blkex_del_dev(blkex_devs[i]);
+	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
 out_free_devs:
 	kfree(blkex_devs);
@@ -371,6 +372,7 @@ static void __exit blkex_exit(void)
 
 	for (i = 0; i < g_nr_devices.val; i++)
 		blkex_del_dev(blkex_devs[i]);
+	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
 	kfree(blkex_devs);
 }
