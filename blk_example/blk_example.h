@@ -71,8 +71,8 @@ struct blkex_fault_file {
 /*
  * Error, delay and hang injection for one disk (fault.c). Set from the
  * module parameters when the disk is made and through debugfs after; every
- * field is read and written under store_mutex except @delay_us, which the
- * work handler reads before it takes the lock.
+ * field is read and written under store_mutex except @delay_us, which
+ * queue_rq reads.
  */
 struct blkex_fault {
 	struct blkex_badrange bad[BLKEX_MAX_BADBLOCKS];
@@ -119,6 +119,7 @@ struct blkex_cmd {
 	struct blkex_queue *queue;	/* the hardware queue it belongs to */
 	blk_status_t status;		/* set by the work, used by .complete */
 	bool hang;			/* the work handler drops it */
+	u64 delay_until;		/* ktime ns not to serve it before */
 	atomic_t state;			/* enum blkex_cmd_state */
 };
 
@@ -156,7 +157,8 @@ void blkex_fault_add_dev(struct blkex_dev *dev);
 void blkex_fault_del_dev(struct blkex_dev *dev);
 enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
 					struct request *rq);
-void blkex_fault_delay(struct blkex_dev *dev, unsigned int nr_requests);
+void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd);
+void blkex_fault_wait(u64 until_ns);
 void blkex_fault_timed_out(struct blkex_dev *dev, bool ended);
 #else
 static inline void blkex_fault_module_init(void) {}
@@ -170,8 +172,9 @@ static inline enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
 	return BLKEX_FAULT_PASS;
 }
 
-static inline void blkex_fault_delay(struct blkex_dev *dev,
-				     unsigned int nr_requests) {}
+static inline void blkex_fault_stamp(struct blkex_dev *dev,
+				     struct blkex_cmd *cmd) {}
+static inline void blkex_fault_wait(u64 until_ns) {}
 static inline void blkex_fault_timed_out(struct blkex_dev *dev, bool ended) {}
 #endif
 

@@ -11,7 +11,9 @@
  *   fail_nth       fail every Nth request (0: off)
  *   fail_permille  fail this many requests in 1000, at random (0: off)
  *   fail_dir       which requests the three above apply to: read, write, rw
- *   delay_us       added service time per request, in microseconds
+ *   delay_us       added service time per request, in microseconds, as
+ *                  null_blk's completion_nsec (for requests started after
+ *                  the write)
  *   hang_next      drop the next N read or write requests (any direction)
  *   stats          read-only counts: failed, hung, timed_out (hung requests
  *                  ended by .timeout), rearmed (timers .timeout rearmed
@@ -30,6 +32,8 @@
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/string.h>
@@ -39,7 +43,7 @@
 
 /* Bounds that keep a setting meaningful and a worker from sleeping for long. */
 #define BLKEX_MAX_FAIL_NTH	1000000
-#define BLKEX_MAX_DELAY_US	100000
+#define BLKEX_MAX_DELAY_US	10000000
 #define BLKEX_MAX_HANG		1024
 /* Longest value a knob accepts: two 20-digit sectors, a sign and a dash. */
 #define BLKEX_KNOB_LEN		48
@@ -65,7 +69,7 @@ MODULE_PARM_DESC(fail_permille, "Fail this many in 1000 of the requests that fai
 
 static struct blkex_uparam g_delay_us = { .max = BLKEX_MAX_DELAY_US };
 module_param_cb(delay_us, &blkex_uparam_ops, &g_delay_us, 0444);
-MODULE_PARM_DESC(delay_us, "Added service time per request in microseconds, 0 to 100000. Default: 0");
+MODULE_PARM_DESC(delay_us, "Added service time per request in microseconds, 0 to 10000000 (10 s): a request is served no sooner than this after it was started. Default: 0");
 
 /*
  * "START-END" or "START": one range of sectors. Numbers are decimal or
@@ -263,22 +267,32 @@ fail:
 }
 
 /*
- * delay_us: the worker sleeps for each request of a batch before it serves
- * the batch, outside store_mutex, so a hardware queue serves one request
- * per delay_us, like a device with one channel per queue, and the other
- * queues and the debugfs writers are not held up.
+ * delay_us, as null_blk's completion_nsec: a request is not served before
+ * delay_us has passed since queue_rq started it. queue_rq stamps the time;
+ * the worker sleeps, outside store_mutex, until the latest stamp of its
+ * batch. Requests in flight together wait together, not one after the
+ * other, so at any depth the latency grows by about delay_us.
  */
-void blkex_fault_delay(struct blkex_dev *dev, unsigned int nr_requests)
+void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd)
 {
-	unsigned long us = (unsigned long)READ_ONCE(dev->fault.delay_us) *
-			   nr_requests;
+	u32 us = READ_ONCE(dev->fault.delay_us);
 
+	cmd->delay_until = us ? ktime_get_ns() + (u64)us * NSEC_PER_USEC : 0;
+}
+
+void blkex_fault_wait(u64 until_ns)
+{
+	u64 now = ktime_get_ns();
+	unsigned long us;
+
+	if (until_ns <= now)
+		return;
 	/*
 	 * Not fsleep(): its slack of up to the delay again would double the
 	 * delay on an idle machine, where timers fire late in their range.
 	 */
-	if (us)
-		usleep_range(us, us + us / 32 + 1);
+	us = div_u64(until_ns - now, NSEC_PER_USEC);
+	usleep_range(us, us + us / 32 + 1);
 }
 
 /* Count what .timeout did: ended a dropped request or rearmed its timer. */

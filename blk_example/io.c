@@ -107,14 +107,15 @@ static blk_status_t blkex_serve(struct blkex_dev *dev, struct blkex_cmd *cmd)
 static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 {
 	struct blkex_cmd *cmd, *next;
-	unsigned int nr = 0;
+	u64 delay_until = 0;
 
 	batch = llist_reverse_order(batch);
 	llist_for_each_entry(cmd, batch, node) {
 		trace_blkex_rq_work_start(blk_mq_rq_from_pdu(cmd));
-		nr++;
+		delay_until = max(delay_until, cmd->delay_until);
 	}
-	blkex_fault_delay(dev, nr);
+	/* delay_us: the service time injected, outside the lock. */
+	blkex_fault_wait(delay_until);
 
 	mutex_lock(&dev->store_mutex);
 	llist_for_each_entry(cmd, batch, node)
@@ -179,6 +180,7 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 	cmd->hang = false;
 	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
 	blk_mq_start_request(rq);
+	blkex_fault_stamp(dev, cmd);
 	/* Before the list: from there a worker may finish it on another CPU. */
 	trace_blkex_rq_queued(rq);
 	alone = atomic_inc_return(&cmd->queue->inflight) == 1;
@@ -238,6 +240,7 @@ static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	INIT_WORK(&cmd->work, blkex_work);
 	cmd->queue = &dev->queues[hctx_idx];
 	cmd->status = BLK_STS_OK;
+	cmd->delay_until = 0;
 	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
 	return 0;
 }

@@ -47,7 +47,7 @@ test_case() {
 	_bad_load fail_nth=1000001
 	_bad_load fail_nth=abc
 	_bad_load fail_permille=1001
-	_bad_load delay_us=100001
+	_bad_load delay_us=10000001
 	_bad_load fail_dir=both
 	_bad_load badblocks=abc
 	_bad_load badblocks=10-5
@@ -80,7 +80,7 @@ test_case() {
 	done
 	_bad_write blkex0 fail_nth 1000001
 	_bad_write blkex0 fail_permille 1001
-	_bad_write blkex0 delay_us 100001
+	_bad_write blkex0 delay_us 10000001
 	_bad_write blkex0 hang_next 1025
 	_bad_write blkex0 fail_dir both
 	_bad_write blkex0 fail_dir ""
