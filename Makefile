@@ -7,6 +7,8 @@
 #   make deps            install what the tests and tools need (Debian)
 #   make test            run the VM test suite on every installed kernel
 #   make bench           the main job: fio sweeps vs brd and null_blk in the VM
+#   make soak            fio verify + ext4 + fault toggling in the VM for
+#                        SOAK_SECONDS (default 180) on every kernel
 #   make clean
 
 KVER ?= $(shell uname -r)
@@ -31,4 +33,7 @@ test:
 bench:
 	bench/run.sh
 
-.PHONY: all modules clean deps test bench
+soak:
+	tests/soak/run.sh
+
+.PHONY: all modules clean deps test bench soak
