@@ -72,7 +72,7 @@ struct blkex_fault_file {
  * Error, delay and hang injection for one disk (fault.c). Set from the
  * module parameters when the disk is made and through debugfs after; every
  * field is read and written under store_mutex except @delay_us, which
- * queue_rq reads.
+ * queue_rq reads, and the atomic counts, which .timeout updates.
  */
 struct blkex_fault {
 	struct blkex_badrange bad[BLKEX_MAX_BADBLOCKS];

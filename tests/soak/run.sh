@@ -36,6 +36,7 @@ for kver in "${kvers[@]}"; do
 		"ok - "*) echo "ok - $kver/${line#ok - }"; passed=$((passed + 1)); seen=1 ;;
 		"not ok - "*) echo "not ok - $kver/${line#not ok - }"; failed=$((failed + 1)); seen=1 ;;
 		*" passed, "*" failed") ;;
+		"#"*) echo "$line" ;;
 		*) echo "# $line" ;;
 		esac
 	done < <(VM_TIMEOUT=$((secs + 900)) "$here/../vm/boot.sh" "$kver" \
