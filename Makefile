@@ -13,6 +13,8 @@
 #   make install-conf    the example /etc/modprobe.d/blk_example.conf
 #   make dkms-src        the DKMS source tree into $(DESTDIR)/usr/src
 #   make dkms-deb        build/blk-example-dkms_<version>_all.deb (dh-dkms)
+#   make soak            fio verify + ext4 + fault toggling in the VM for
+#                        SOAK_SECONDS (default 180) on every kernel
 #   make clean
 
 KVER ?= $(shell uname -r)
@@ -75,4 +77,7 @@ dkms-src:
 dkms-deb:
 	scripts/dkms-deb.sh
 
-.PHONY: all modules clean deps test bench check install uninstall install-conf dkms-src dkms-deb
+soak:
+	tests/soak/run.sh
+
+.PHONY: all modules clean deps test bench soak check install uninstall install-conf dkms-src dkms-deb

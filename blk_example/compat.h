@@ -15,6 +15,8 @@ struct blkex_limits {
 	unsigned int logical_block_size;
 	unsigned int max_hw_sectors;
 	unsigned short max_segments;
+	unsigned int max_discard_sectors;	/* 0: no discard */
+	unsigned int max_write_zeroes_sectors;	/* 0: no write-zeroes */
 };
 
 #ifdef BLKEX_HAVE_MQ_F_SHOULD_MERGE
@@ -26,7 +28,10 @@ struct blkex_limits {
 
 /*
  * blk_mq_alloc_disk() takes the queue limits from 6.9 on; before that they
- * were set one by one on the allocated queue. Both return an ERR_PTR on
+ * were set one by one on the allocated queue. The discard limit a driver
+ * gives is max_hw_discard_sectors in struct queue_limits (the block layer
+ * derives max_discard_sectors from it) and went through
+ * blk_queue_max_discard_sectors() before. Both return an ERR_PTR on
  * failure. Disks are non-rotational by default once limits carry features
  * (6.11); before that the driver says so with QUEUE_FLAG_NONROT.
  */
@@ -42,6 +47,9 @@ static inline struct gendisk *blkex_alloc_disk(struct blk_mq_tag_set *set,
 		.io_min			= bl->logical_block_size,
 		.max_hw_sectors		= bl->max_hw_sectors,
 		.max_segments		= bl->max_segments,
+		.max_hw_discard_sectors	= bl->max_discard_sectors,
+		.max_write_zeroes_sectors = bl->max_write_zeroes_sectors,
+		.discard_granularity	= bl->logical_block_size,
 	};
 
 	disk = blk_mq_alloc_disk(set, &lim, queuedata);
@@ -54,6 +62,11 @@ static inline struct gendisk *blkex_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_io_min(disk->queue, bl->logical_block_size);
 	blk_queue_max_hw_sectors(disk->queue, bl->max_hw_sectors);
 	blk_queue_max_segments(disk->queue, bl->max_segments);
+	/* 6.1 has no setter for the granularity; brd sets it the same way. */
+	disk->queue->limits.discard_granularity = bl->logical_block_size;
+	blk_queue_max_discard_sectors(disk->queue, bl->max_discard_sectors);
+	blk_queue_max_write_zeroes_sectors(disk->queue,
+					   bl->max_write_zeroes_sectors);
 #endif
 #ifndef BLKEX_HAVE_BLK_FEAT
 	if (!IS_ERR(disk))

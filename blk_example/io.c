@@ -46,13 +46,51 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 	return BLK_STS_OK;
 }
 
-/* Serve one request; the caller holds store_mutex. */
-static blk_status_t blkex_serve(struct blkex_dev *dev, struct request *rq)
+/*
+ * Discard and write-zeroes: a RAM disk has nothing to unmap, and a
+ * discarded range must not keep its data, so both zero the range. Neither
+ * carries pages; the range is the request's position and size.
+ */
+static blk_status_t blkex_zero(struct blkex_dev *dev, struct request *rq)
 {
+	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+
+	if (!blkex_store_in_range(dev, pos, blk_rq_bytes(rq)))
+		return BLK_STS_IOERR;
+
+	trace_blkex_rq_locked(rq);
+	blkex_store_zero(dev, pos, blk_rq_bytes(rq));
+	trace_blkex_rq_copied(rq, BLK_STS_OK);
+
+	return BLK_STS_OK;
+}
+
+/*
+ * Serve one request; the caller holds store_mutex. Fault injection has its
+ * say first: a failed request leaves the store as it was, and a hung one is
+ * marked for blkex_serve_batch() to drop.
+ */
+static blk_status_t blkex_serve(struct blkex_dev *dev, struct blkex_cmd *cmd)
+{
+	struct request *rq = blk_mq_rq_from_pdu(cmd);
+
+	switch (blkex_fault_decide(dev, rq)) {
+	case BLKEX_FAULT_PASS:
+		break;
+	case BLKEX_FAULT_FAIL:
+		return BLK_STS_IOERR;
+	case BLKEX_FAULT_HANG:
+		cmd->hang = true;
+		return BLK_STS_IOERR;
+	}
+
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
 		return blkex_rw(dev, rq);
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		return blkex_zero(dev, rq);
 	case REQ_OP_FLUSH:
 		/* RAM has no volatile cache: there is nothing to flush. */
 		return BLK_STS_OK;
@@ -61,23 +99,38 @@ static blk_status_t blkex_serve(struct blkex_dev *dev, struct request *rq)
 	}
 }
 
-/* Serve a batch taken off a pending list, oldest request first. */
+/*
+ * Serve a batch taken off a pending list, oldest request first. A request
+ * hung by fault injection is handed to .timeout instead of completed: from
+ * the moment its state says DROPPED, .timeout may end it and the tag may
+ * be reused, so the handler has read its next pointer before and touches
+ * it no more.
+ */
 static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 {
 	struct blkex_cmd *cmd, *next;
+	u64 delay_until = 0;
 
 	batch = llist_reverse_order(batch);
-	llist_for_each_entry(cmd, batch, node)
+	llist_for_each_entry(cmd, batch, node) {
 		trace_blkex_rq_work_start(blk_mq_rq_from_pdu(cmd));
+		delay_until = max(delay_until, cmd->delay_until);
+	}
+	/* delay_us: the service time injected, outside the lock. */
+	blkex_fault_wait(delay_until);
 
 	mutex_lock(&dev->store_mutex);
 	llist_for_each_entry(cmd, batch, node)
-		cmd->status = blkex_serve(dev, blk_mq_rq_from_pdu(cmd));
+		cmd->status = blkex_serve(dev, cmd);
 	mutex_unlock(&dev->store_mutex);
 
 	/* A completed request may be reused at once: read next first. */
-	llist_for_each_entry_safe(cmd, next, batch, node)
-		blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
+	llist_for_each_entry_safe(cmd, next, batch, node) {
+		if (cmd->hang)
+			atomic_set_release(&cmd->state, BLKEX_CMD_DROPPED);
+		else
+			blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
+	}
 }
 
 /*
@@ -171,7 +224,10 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 	struct blkex_queue *bq = cmd->queue;
 	bool alone;
 
+	cmd->hang = false;
+	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
 	blk_mq_start_request(rq);
+	blkex_fault_stamp(bq->dev, cmd);
 	/* Before the list: from there a worker may finish it on another CPU. */
 	trace_blkex_rq_queued(rq);
 	alone = atomic_inc_return(&bq->inflight) == 1;
@@ -202,6 +258,34 @@ static void blkex_complete_rq(struct request *rq)
 }
 
 /*
+ * The block layer's timer found a request in flight for longer than
+ * io_timeout. Only a request that fault injection dropped is ended here,
+ * with an I/O error: no work item will ever look at it again, and the
+ * cmpxchg makes sure .timeout ends it once. Any other request is still on
+ * a pending list or being served, and its work item will complete it; to
+ * end it here would let the tag be reused while it is still listed, so
+ * its timer is rearmed instead.
+ */
+static enum blk_eh_timer_return blkex_timeout_rq(struct request *rq)
+{
+	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	struct blkex_dev *dev = cmd->queue->dev;
+
+	if (atomic_cmpxchg_acquire(&cmd->state, BLKEX_CMD_DROPPED,
+				   BLKEX_CMD_TIMED_OUT) != BLKEX_CMD_DROPPED) {
+		blkex_fault_timed_out(dev, false);
+		return BLK_EH_RESET_TIMER;
+	}
+
+	pr_info("%s: request at sector %llu + %u timed out\n",
+		dev->disk->disk_name, (u64)blk_rq_pos(rq), blk_rq_sectors(rq));
+	blkex_fault_timed_out(dev, true);
+	cmd->status = BLK_STS_IOERR;
+	blk_mq_complete_request(rq);
+	return BLK_EH_DONE;
+}
+
+/*
  * A request's work item is set up once, when the tag set allocates it.
  * Requests belong to one hardware queue for their whole life.
  */
@@ -214,6 +298,8 @@ static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	INIT_WORK(&cmd->work, blkex_work);
 	cmd->queue = &dev->queues[hctx_idx];
 	cmd->status = BLK_STS_OK;
+	cmd->delay_until = 0;
+	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
 	return 0;
 }
 
@@ -221,5 +307,6 @@ const struct blk_mq_ops blkex_mq_ops = {
 	.queue_rq	= blkex_queue_rq,
 	.commit_rqs	= blkex_commit_rqs,
 	.complete	= blkex_complete_rq,
+	.timeout	= blkex_timeout_rq,
 	.init_request	= blkex_init_request,
 };

@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/hdreg.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -22,19 +23,13 @@
 /* 1 MiB requests: 2048 sectors in up to 256 page-sized segments. */
 #define BLKEX_MAX_HW_SECTORS	2048
 #define BLKEX_MAX_SEGMENTS	256
-
 /*
- * A numeric parameter with its valid range. The setter rejects anything
- * outside it, so a bad value fails the load with -EINVAL and one message
- * naming the parameter, before any state exists.
+ * Discard and write-zeroes are served by a memset under store_mutex: 32 MiB
+ * at most per request keeps other requests from waiting long behind one.
  */
-struct blkex_uparam {
-	u64 val;
-	u64 min;
-	u64 max;
-	bool pow2;		/* must also be a power of two */
-};
+#define BLKEX_MAX_ZERO_SECTORS	65536
 
+/* struct blkex_uparam's setter and getter (blk_example.h). */
 static int blkex_uparam_set(const char *str, const struct kernel_param *kp)
 {
 	struct blkex_uparam *p = kp->arg;
@@ -65,7 +60,7 @@ static int blkex_uparam_get(char *buf, const struct kernel_param *kp)
 	return scnprintf(buf, PAGE_SIZE, "%llu\n", p->val);
 }
 
-static const struct kernel_param_ops blkex_uparam_ops = {
+const struct kernel_param_ops blkex_uparam_ops = {
 	.set = blkex_uparam_set,
 	.get = blkex_uparam_get,
 };
@@ -186,8 +181,25 @@ MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a request's work: loca
 static int blkex_major;
 static struct blkex_dev **blkex_devs;
 
+/*
+ * A RAM disk has no geometry, but fdisk and other old tools still ask for
+ * one. As LDD3's sbull does, claim 4 heads of 16 sectors and make the
+ * capacity out of cylinders (at most 65535; larger disks are rounded down).
+ * The block layer fills in the partition's start.
+ */
+static int blkex_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+{
+	sector_t cylinders = get_capacity(bdev->bd_disk) >> 6;
+
+	geo->heads = 4;
+	geo->sectors = 16;
+	geo->cylinders = min_t(sector_t, cylinders, U16_MAX);
+	return 0;
+}
+
 static const struct block_device_operations blkex_fops = {
 	.owner = THIS_MODULE,
+	.getgeo = blkex_getgeo,
 };
 
 static struct blkex_dev *blkex_add_dev(int index)
@@ -197,6 +209,8 @@ static struct blkex_dev *blkex_add_dev(int index)
 		.logical_block_size	= g_logical_block_size.val,
 		.max_hw_sectors		= BLKEX_MAX_HW_SECTORS,
 		.max_segments		= BLKEX_MAX_SEGMENTS,
+		.max_discard_sectors	= BLKEX_MAX_ZERO_SECTORS,
+		.max_write_zeroes_sectors = BLKEX_MAX_ZERO_SECTORS,
 	};
 	unsigned int nr_queues = g_hw_queues.val ?: nr_cpu_ids;
 	struct blkex_dev *dev;
@@ -264,6 +278,12 @@ static struct blkex_dev *blkex_add_dev(int index)
 	ret = add_disk(disk);
 	if (ret)
 		goto out_put_disk;
+	/*
+	 * After add_disk(), so that the directory can take the disk's name;
+	 * requests that come first find every fault off (dev is zeroed,
+	 * nr_timed_out included).
+	 */
+	blkex_fault_add_dev(dev);
 
 	return dev;
 
@@ -290,6 +310,7 @@ out_free_dev:
  */
 static void blkex_del_dev(struct blkex_dev *dev)
 {
+	blkex_fault_del_dev(dev);
 	del_gendisk(dev->disk);
 	destroy_workqueue(dev->wq);
 	put_disk(dev->disk);
@@ -309,6 +330,9 @@ static int __init blkex_init(void)
 		       g_num_sectors.val, sectors_per_block);
 		return -EINVAL;
 	}
+	ret = blkex_fault_check_params(g_num_sectors.val);
+	if (ret)
+		return ret;
 
 	blkex_devs = kcalloc(g_nr_devices.val, sizeof(*blkex_devs), GFP_KERNEL);
 	if (!blkex_devs)
@@ -318,6 +342,7 @@ static int __init blkex_init(void)
 	if (ret < 0)
 		goto out_free_devs;
 	blkex_major = ret;
+	blkex_fault_module_init();
 
 	for (i = 0; i < g_nr_devices.val; i++) {
 		blkex_devs[i] = blkex_add_dev(i);
@@ -335,6 +360,7 @@ static int __init blkex_init(void)
 out_del_devs:
 	while (--i >= 0)
 		blkex_del_dev(blkex_devs[i]);
+	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
 out_free_devs:
 	kfree(blkex_devs);
@@ -347,6 +373,7 @@ static void __exit blkex_exit(void)
 
 	for (i = 0; i < g_nr_devices.val; i++)
 		blkex_del_dev(blkex_devs[i]);
+	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
 	kfree(blkex_devs);
 }

@@ -7,6 +7,7 @@
 
 #include <linux/bvec.h>
 #include <linux/mm.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 
 #include "blk_example.h"
@@ -63,4 +64,10 @@ void blkex_store_copy_bvec(struct blkex_dev *dev, struct bio_vec *bv, u64 pos,
 		memcpy_from_bvec(p, bv);
 	else
 		memcpy_to_bvec(bv, p);
+}
+
+/* Zero [pos, pos + len); the caller holds store_mutex and checked bounds. */
+void blkex_store_zero(struct blkex_dev *dev, u64 pos, u64 len)
+{
+	memset(dev->store + pos, 0, len);
 }

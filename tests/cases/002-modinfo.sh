@@ -10,7 +10,8 @@ test_case() {
 	local info p
 	info=$(modinfo "$BLKEX_KO")
 	echo "$info"
-	for p in num_sectors logical_block_size nr_devices hw_queues queue_depth wq_mode work_cpu; do
+	for p in num_sectors logical_block_size nr_devices hw_queues queue_depth wq_mode \
+		 work_cpu badblocks fail_nth fail_permille fail_dir delay_us; do
 		echo "$info" | grep -qE "^parm: +$p:.+Default: " ||
 			_fail "parameter $p is not documented"
 	done
@@ -18,7 +19,8 @@ test_case() {
 	echo "$info" | grep -qE '^description: +.+' || _fail "no description"
 	# Read-only after load: 0444 in sysfs.
 	_load num_sectors=2048
-	for p in num_sectors logical_block_size wq_mode work_cpu; do
+	for p in num_sectors logical_block_size wq_mode work_cpu badblocks \
+		 fail_nth fail_permille fail_dir delay_us; do
 		_expect_eq "mode of $p" \
 			"$(stat -c %a /sys/module/blk_example/parameters/$p)" 444
 	done

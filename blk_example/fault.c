@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fault injection, in the spirit of null_blk's: make chosen requests fail,
+ * slow every request down, or drop requests so that .timeout has to end
+ * them. The module parameters set what each disk starts with; the files in
+ * /sys/kernel/debug/blk_example/blkexN/ change it at run time:
+ *
+ *   badblocks      "+START-END" adds a range of sectors (both ends included,
+ *                  at most 8 ranges), "-START-END" removes that range,
+ *                  "clear" removes all; reads list them
+ *   fail_nth       fail every Nth request (0: off)
+ *   fail_permille  fail this many requests in 1000, at random (0: off)
+ *   fail_dir       which requests the three above apply to: read, write, rw
+ *   delay_us       added service time per request, in microseconds, as
+ *                  null_blk's completion_nsec (for requests started after
+ *                  the write)
+ *   hang_next      drop the next N read or write requests (any direction)
+ *   stats          read-only counts: failed, hung, timed_out (hung requests
+ *                  ended by .timeout), rearmed (timers .timeout rearmed
+ *                  for requests still being served)
+ *
+ * The work handler asks blkex_fault_decide() about each request under
+ * store_mutex, before anything is copied; the debugfs writers change the
+ * settings under the same mutex, after the whole value has been checked,
+ * so a request sees either the old settings or the new ones and a bad
+ * value changes nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "blk_example.h"
+
+/* Bounds that keep a setting meaningful and a worker from sleeping for long. */
+#define BLKEX_MAX_FAIL_NTH	1000000
+#define BLKEX_MAX_DELAY_US	10000000
+#define BLKEX_MAX_HANG		1024
+/* Longest value a knob accepts: two 20-digit sectors, a sign and a dash. */
+#define BLKEX_KNOB_LEN		48
+
+static const char * const blkex_fault_dir_names[] = {
+	[BLKEX_FAULT_READ]	= "read",
+	[BLKEX_FAULT_WRITE]	= "write",
+	[BLKEX_FAULT_RW]	= "rw",
+};
+
+/* The load-time settings every disk starts with. */
+static struct blkex_badrange g_bad[BLKEX_MAX_BADBLOCKS];
+static unsigned int g_nr_bad;
+static enum blkex_fault_dir g_fail_dir = BLKEX_FAULT_RW;
+
+static struct blkex_uparam g_fail_nth = { .max = BLKEX_MAX_FAIL_NTH };
+module_param_cb(fail_nth, &blkex_uparam_ops, &g_fail_nth, 0444);
+MODULE_PARM_DESC(fail_nth, "Fail every Nth request that fail_dir selects, 0 to 1000000; 0 is off. Default: 0");
+
+static struct blkex_uparam g_fail_permille = { .max = 1000 };
+module_param_cb(fail_permille, &blkex_uparam_ops, &g_fail_permille, 0444);
+MODULE_PARM_DESC(fail_permille, "Fail this many in 1000 of the requests that fail_dir selects, at random, 0 to 1000. Default: 0");
+
+static struct blkex_uparam g_delay_us = { .max = BLKEX_MAX_DELAY_US };
+module_param_cb(delay_us, &blkex_uparam_ops, &g_delay_us, 0444);
+MODULE_PARM_DESC(delay_us, "Added service time per request in microseconds, 0 to 10000000 (10 s): a request is served no sooner than this after it was started. Default: 0");
+
+/*
+ * "START-END" or "START": one range of sectors. Numbers are decimal or
+ * 0x-prefixed hex; the range must not be empty or reversed. Nothing is
+ * checked against a capacity here, which the caller knows.
+ */
+static int blkex_parse_range(const char *str, struct blkex_badrange *r)
+{
+	char buf[BLKEX_KNOB_LEN];
+	char *end;
+	u64 start, last;
+
+	if (strscpy(buf, str, sizeof(buf)) < 0)
+		return -EINVAL;
+	end = strchr(buf, '-');
+	if (end)
+		*end++ = '\0';
+	if (kstrtou64(buf, 0, &start))
+		return -EINVAL;
+	last = start;
+	if (end && kstrtou64(end, 0, &last))
+		return -EINVAL;
+	if (last < start)
+		return -EINVAL;
+	r->start = start;
+	r->end = last;
+	return 0;
+}
+
+/*
+ * badblocks=START-END[,START-END...]: the whole list is parsed into a copy
+ * and replaces the old one only when every range is good.
+ */
+static int blkex_badblocks_set(const char *str, const struct kernel_param *kp)
+{
+	struct blkex_badrange bad[BLKEX_MAX_BADBLOCKS];
+	char *list, *cur, *tok;
+	unsigned int n = 0;
+	int ret = 0;
+
+	list = kstrdup(str, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cur = strim(list);
+	while ((tok = strsep(&cur, ",")) && *tok) {
+		if (n == BLKEX_MAX_BADBLOCKS) {
+			pr_err("%s=%s: more than %d ranges\n", kp->name, str,
+			       BLKEX_MAX_BADBLOCKS);
+			ret = -EINVAL;
+			break;
+		}
+		if (blkex_parse_range(tok, &bad[n])) {
+			pr_err("%s=%s: '%s' is not a sector range START-END\n",
+			       kp->name, str, tok);
+			ret = -EINVAL;
+			break;
+		}
+		n++;
+	}
+	if (!ret && tok && !*tok && cur) {
+		pr_err("%s=%s: empty range in the list\n", kp->name, str);
+		ret = -EINVAL;
+	}
+	kfree(list);
+	if (ret)
+		return ret;
+	memcpy(g_bad, bad, n * sizeof(bad[0]));
+	g_nr_bad = n;
+	return 0;
+}
+
+static int blkex_badblocks_get(char *buf, const struct kernel_param *kp)
+{
+	int i, len = 0;
+
+	for (i = 0; i < g_nr_bad; i++)
+		len += scnprintf(buf + len, PAGE_SIZE - len, "%s%llu-%llu",
+				 i ? "," : "", (u64)g_bad[i].start,
+				 (u64)g_bad[i].end);
+	return len + scnprintf(buf + len, PAGE_SIZE - len, "\n");
+}
+
+static const struct kernel_param_ops blkex_badblocks_ops = {
+	.set = blkex_badblocks_set,
+	.get = blkex_badblocks_get,
+};
+
+module_param_cb(badblocks, &blkex_badblocks_ops, NULL, 0444);
+MODULE_PARM_DESC(badblocks, "Bad sector ranges START-END[,START-END...], at most 8, both ends included and inside the disk: requests that fail_dir selects and that touch one fail. Default: none");
+
+static int blkex_fail_dir_set(const char *str, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(blkex_fault_dir_names, str);
+
+	if (i < 0) {
+		pr_err("%s=%s is not one of read, write, rw\n", kp->name, str);
+		return -EINVAL;
+	}
+	g_fail_dir = i;
+	return 0;
+}
+
+static int blkex_fail_dir_get(char *buf, const struct kernel_param *kp)
+{
+	return scnprintf(buf, PAGE_SIZE, "%s\n",
+			 blkex_fault_dir_names[g_fail_dir]);
+}
+
+static const struct kernel_param_ops blkex_fail_dir_ops = {
+	.set = blkex_fail_dir_set,
+	.get = blkex_fail_dir_get,
+};
+
+module_param_cb(fail_dir, &blkex_fail_dir_ops, NULL, 0444);
+MODULE_PARM_DESC(fail_dir, "Requests that badblocks, fail_nth and fail_permille apply to: read, write (also discard and write-zeroes) or rw. Default: rw");
+
+/*
+ * The load-time ranges must lie inside the disk; num_sectors may come
+ * after badblocks on the command line, so this runs once both are known.
+ */
+int blkex_fault_check_params(u64 nr_sectors)
+{
+	int i;
+
+	for (i = 0; i < g_nr_bad; i++) {
+		if (g_bad[i].end >= nr_sectors) {
+			pr_err("badblocks=%llu-%llu is beyond the last sector %llu\n",
+			       (u64)g_bad[i].start, (u64)g_bad[i].end,
+			       nr_sectors - 1);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static bool blkex_fault_is_bad(const struct blkex_fault *f, sector_t pos,
+			       unsigned int sectors)
+{
+	sector_t last = pos + sectors - 1;
+	int i;
+
+	for (i = 0; i < f->nr_bad; i++)
+		if (pos <= f->bad[i].end && last >= f->bad[i].start)
+			return true;
+	return false;
+}
+
+/*
+ * The verdict on one request; the caller holds store_mutex. Only requests
+ * that address sectors are considered: a failed or hung flush would hold
+ * up the flush machinery rather than test the user's code.
+ */
+enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
+					struct request *rq)
+{
+	struct blkex_fault *f = &dev->fault;
+	enum blkex_fault_dir dir;
+
+	lockdep_assert_held(&dev->store_mutex);
+
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		dir = BLKEX_FAULT_READ;
+		break;
+	case REQ_OP_WRITE:
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		dir = BLKEX_FAULT_WRITE;
+		break;
+	default:
+		return BLKEX_FAULT_PASS;
+	}
+
+	if (f->hang_next && req_op(rq) != REQ_OP_DISCARD &&
+	    req_op(rq) != REQ_OP_WRITE_ZEROES) {
+		f->hang_next--;
+		f->nr_hung++;
+		return BLKEX_FAULT_HANG;
+	}
+
+	if (f->dir != BLKEX_FAULT_RW && f->dir != dir)
+		return BLKEX_FAULT_PASS;
+	if (blkex_fault_is_bad(f, blk_rq_pos(rq), blk_rq_sectors(rq)))
+		goto fail;
+	if (f->fail_nth && ++f->nth_count % f->fail_nth == 0)
+		goto fail;
+	if (f->fail_permille &&
+	    get_random_u32_below(1000) < f->fail_permille)
+		goto fail;
+	return BLKEX_FAULT_PASS;
+
+fail:
+	f->nr_failed++;
+	return BLKEX_FAULT_FAIL;
+}
+
+/*
+ * delay_us, as null_blk's completion_nsec: a request is not served before
+ * delay_us has passed since queue_rq started it. queue_rq stamps the time;
+ * the worker sleeps, outside store_mutex, until the latest stamp of its
+ * batch. Requests in flight together wait together, not one after the
+ * other, so at any depth the latency grows by about delay_us.
+ */
+void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd)
+{
+	u32 us = READ_ONCE(dev->fault.delay_us);
+
+	cmd->delay_until = us ? ktime_get_ns() + (u64)us * NSEC_PER_USEC : 0;
+}
+
+void blkex_fault_wait(u64 until_ns)
+{
+	u64 now = ktime_get_ns();
+	unsigned long us;
+
+	if (until_ns <= now)
+		return;
+	/*
+	 * Not fsleep(): its slack of up to the delay again would double the
+	 * delay on an idle machine, where timers fire late in their range.
+	 */
+	us = div_u64(until_ns - now, NSEC_PER_USEC);
+	usleep_range(us, us + us / 32 + 1);
+}
+
+/* Count what .timeout did: ended a dropped request or rearmed its timer. */
+void blkex_fault_timed_out(struct blkex_dev *dev, bool ended)
+{
+	atomic64_inc(ended ? &dev->fault.nr_timed_out : &dev->fault.nr_rearmed);
+}
+
+/* The numeric debugfs knobs: each a u32 in struct blkex_fault. */
+struct blkex_fault_knob {
+	const char *name;
+	size_t offset;
+	u32 max;
+};
+
+static const struct blkex_fault_knob blkex_fault_knobs[BLKEX_FAULT_KNOBS] = {
+	{ "fail_nth", offsetof(struct blkex_fault, fail_nth), BLKEX_MAX_FAIL_NTH },
+	{ "fail_permille", offsetof(struct blkex_fault, fail_permille), 1000 },
+	{ "delay_us", offsetof(struct blkex_fault, delay_us), BLKEX_MAX_DELAY_US },
+	{ "hang_next", offsetof(struct blkex_fault, hang_next), BLKEX_MAX_HANG },
+};
+
+static u32 *blkex_knob_ptr(struct blkex_fault_file *ff)
+{
+	return (u32 *)((char *)&ff->dev->fault + ff->knob->offset);
+}
+
+/*
+ * Copy a value written to a knob into @buf, without the trailing newline.
+ * Anything longer than a knob can hold is refused, not cut short.
+ */
+static int blkex_knob_copy(struct blkex_dev *dev, const char *name, char *buf,
+			   size_t size, const char __user *ubuf, size_t count)
+{
+	if (count >= size) {
+		pr_err("%s: %s: a %zu-byte value is too long\n",
+		       dev->disk->disk_name, name, count);
+		return -EINVAL;
+	}
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	strim(buf);
+	return 0;
+}
+
+static ssize_t blkex_knob_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct blkex_fault_file *ff = file->private_data;
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%u\n", READ_ONCE(*blkex_knob_ptr(ff)));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct blkex_fault_file *ff = file->private_data;
+	struct blkex_dev *dev = ff->dev;
+	const struct blkex_fault_knob *knob = ff->knob;
+	char buf[BLKEX_KNOB_LEN], *val;
+	u32 v;
+	int ret;
+
+	ret = blkex_knob_copy(dev, knob->name, buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
+	val = strim(buf);
+	if (kstrtou32(val, 0, &v) || v > knob->max) {
+		pr_err("%s: %s=%s is not a number in [0, %u]\n",
+		       dev->disk->disk_name, knob->name, val, knob->max);
+		return -EINVAL;
+	}
+
+	mutex_lock(&dev->store_mutex);
+	WRITE_ONCE(*blkex_knob_ptr(ff), v);
+	if (knob->offset == offsetof(struct blkex_fault, fail_nth))
+		dev->fault.nth_count = 0;
+	mutex_unlock(&dev->store_mutex);
+	return count;
+}
+
+static const struct file_operations blkex_knob_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= blkex_knob_read,
+	.write	= blkex_knob_write,
+	.llseek	= default_llseek,
+};
+
+static ssize_t blkex_fail_dir_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct blkex_dev *dev = file->private_data;
+	char buf[16];
+	int len;
+
+	mutex_lock(&dev->store_mutex);
+	len = scnprintf(buf, sizeof(buf), "%s\n",
+			blkex_fault_dir_names[dev->fault.dir]);
+	mutex_unlock(&dev->store_mutex);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t blkex_fail_dir_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct blkex_dev *dev = file->private_data;
+	char buf[BLKEX_KNOB_LEN];
+	int i, ret;
+
+	ret = blkex_knob_copy(dev, "fail_dir", buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
+	i = sysfs_match_string(blkex_fault_dir_names, buf);
+	if (i < 0) {
+		pr_err("%s: fail_dir=%s is not one of read, write, rw\n",
+		       dev->disk->disk_name, strim(buf));
+		return -EINVAL;
+	}
+	mutex_lock(&dev->store_mutex);
+	dev->fault.dir = i;
+	mutex_unlock(&dev->store_mutex);
+	return count;
+}
+
+static const struct file_operations blkex_fail_dir_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= blkex_fail_dir_read,
+	.write	= blkex_fail_dir_write,
+	.llseek	= default_llseek,
+};
+
+static ssize_t blkex_badblocks_read(struct file *file, char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct blkex_dev *dev = file->private_data;
+	struct blkex_fault *f = &dev->fault;
+	char buf[BLKEX_MAX_BADBLOCKS * BLKEX_KNOB_LEN];
+	int i, len = 0;
+
+	mutex_lock(&dev->store_mutex);
+	for (i = 0; i < f->nr_bad; i++)
+		len += scnprintf(buf + len, sizeof(buf) - len, "%llu-%llu\n",
+				 (u64)f->bad[i].start, (u64)f->bad[i].end);
+	mutex_unlock(&dev->store_mutex);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/* Add (+START-END), remove (-START-END) or clear all bad ranges. */
+static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
+{
+	struct blkex_fault *f = &dev->fault;
+	sector_t capacity = get_capacity(dev->disk);
+	struct blkex_badrange r;
+	int i, ret = 0;
+
+	if (!strcmp(val, "clear")) {
+		mutex_lock(&dev->store_mutex);
+		f->nr_bad = 0;
+		mutex_unlock(&dev->store_mutex);
+		return 0;
+	}
+	if ((val[0] != '+' && val[0] != '-') || blkex_parse_range(val + 1, &r)) {
+		pr_err("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
+		       dev->disk->disk_name, val);
+		return -EINVAL;
+	}
+	if (r.end >= capacity) {
+		pr_err("%s: badblocks: %llu-%llu is beyond the last sector %llu\n",
+		       dev->disk->disk_name, (u64)r.start, (u64)r.end,
+		       (u64)capacity - 1);
+		return -EINVAL;
+	}
+
+	mutex_lock(&dev->store_mutex);
+	if (val[0] == '+') {
+		if (f->nr_bad < BLKEX_MAX_BADBLOCKS)
+			f->bad[f->nr_bad++] = r;
+		else
+			ret = -ENOSPC;
+	} else {
+		ret = -ENOENT;
+		for (i = 0; i < f->nr_bad; i++) {
+			if (f->bad[i].start == r.start && f->bad[i].end == r.end) {
+				f->bad[i] = f->bad[--f->nr_bad];
+				ret = 0;
+				break;
+			}
+		}
+	}
+	mutex_unlock(&dev->store_mutex);
+
+	if (ret == -ENOSPC)
+		pr_err("%s: badblocks: already %d ranges\n",
+		       dev->disk->disk_name, BLKEX_MAX_BADBLOCKS);
+	else if (ret == -ENOENT)
+		pr_err("%s: badblocks: no range %llu-%llu to remove\n",
+		       dev->disk->disk_name, (u64)r.start, (u64)r.end);
+	return ret ? -EINVAL : 0;
+}
+
+static ssize_t blkex_badblocks_write(struct file *file, const char __user *ubuf,
+				     size_t count, loff_t *ppos)
+{
+	struct blkex_dev *dev = file->private_data;
+	char buf[BLKEX_KNOB_LEN];
+	int ret;
+
+	ret = blkex_knob_copy(dev, "badblocks", buf, sizeof(buf), ubuf, count);
+	if (ret)
+		return ret;
+	ret = blkex_badblocks_change(dev, strim(buf));
+	return ret ? ret : count;
+}
+
+static const struct file_operations blkex_badblocks_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= blkex_badblocks_read,
+	.write	= blkex_badblocks_write,
+	.llseek	= default_llseek,
+};
+
+static ssize_t blkex_stats_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct blkex_dev *dev = file->private_data;
+	char buf[128];
+	u64 failed, hung;
+	int len;
+
+	mutex_lock(&dev->store_mutex);
+	failed = dev->fault.nr_failed;
+	hung = dev->fault.nr_hung;
+	mutex_unlock(&dev->store_mutex);
+	len = scnprintf(buf, sizeof(buf),
+			"failed %llu\nhung %llu\ntimed_out %lld\nrearmed %lld\n",
+			failed, hung, atomic64_read(&dev->fault.nr_timed_out),
+			atomic64_read(&dev->fault.nr_rearmed));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations blkex_stats_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= blkex_stats_read,
+	.llseek	= default_llseek,
+};
+
+static struct dentry *blkex_debugfs_root;
+
+void blkex_fault_module_init(void)
+{
+	blkex_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+}
+
+void blkex_fault_module_exit(void)
+{
+	debugfs_remove_recursive(blkex_debugfs_root);
+}
+
+/*
+ * Give a new disk the load-time settings and its debugfs directory. The
+ * disk works without debugfs, so its errors are not the disk's.
+ */
+void blkex_fault_add_dev(struct blkex_dev *dev)
+{
+	struct blkex_fault *f = &dev->fault;
+	struct dentry *dir;
+	int i;
+
+	/* The disk is live: requests may be deciding already. */
+	mutex_lock(&dev->store_mutex);
+	memcpy(f->bad, g_bad, sizeof(g_bad));
+	f->nr_bad = g_nr_bad;
+	f->fail_nth = g_fail_nth.val;
+	f->fail_permille = g_fail_permille.val;
+	WRITE_ONCE(f->delay_us, g_delay_us.val);
+	f->dir = g_fail_dir;
+	mutex_unlock(&dev->store_mutex);
+
+	dir = debugfs_create_dir(dev->disk->disk_name, blkex_debugfs_root);
+	f->debugfs = dir;
+	for (i = 0; i < BLKEX_FAULT_KNOBS; i++) {
+		f->files[i].dev = dev;
+		f->files[i].knob = &blkex_fault_knobs[i];
+		debugfs_create_file(blkex_fault_knobs[i].name, 0600, dir,
+				    &f->files[i], &blkex_knob_fops);
+	}
+	debugfs_create_file("fail_dir", 0600, dir, dev, &blkex_fail_dir_fops);
+	debugfs_create_file("badblocks", 0600, dir, dev, &blkex_badblocks_fops);
+	debugfs_create_file("stats", 0400, dir, dev, &blkex_stats_fops);
+}
+
+/* Waits for any debugfs reader or writer still in one of the files. */
+void blkex_fault_del_dev(struct blkex_dev *dev)
+{
+	debugfs_remove_recursive(dev->fault.debugfs);
+	dev->fault.debugfs = NULL;
+}

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+DESCRIPTION="hostile fault-injection settings, at load time and through debugfs. This test will check that each bad value is refused with -EINVAL and a kernel message naming the setting, that nothing is left half set, and that each disk has its own settings."
+
+DBG=/sys/kernel/debug/blk_example
+
+# _bad_load PARAMS...: insmod must fail with EINVAL, a message and no leftovers.
+_bad_load() {
+	local err named=${1%%=*}
+	dmesg -C
+	if err=$(insmod "$BLKEX_KO" "$@" 2>&1); then
+		_fail "insmod $* succeeded"
+	fi
+	echo "$* -> $err"
+	echo "$err" | grep -q "Invalid parameters" || _fail "insmod $*: '$err'"
+	dmesg | grep -q "blk_example: .*$named" || _fail "no message naming $named for $*"
+	! _module_loaded || _fail "module loaded with $*"
+	[ ! -e $DBG ] || _fail "$DBG left behind by $*"
+	return 0
+}
+
+# _snapshot DISK: every knob of DISK, one "name: value" line each.
+_snapshot() {
+	local f
+	for f in badblocks fail_nth fail_permille fail_dir delay_us hang_next; do
+		echo "$f: $(tr '\n' ' ' < $DBG/"$1"/$f)"
+	done
+}
+
+# _bad_write DISK FILE VALUE: the write must fail with EINVAL and a message.
+_bad_write() {
+	local err
+	dmesg -C
+	if err=$(printf '%s\n' "$3" 2>&1 > $DBG/"$1"/"$2"); then
+		_fail "writing '$3' to $2 succeeded"
+	fi
+	echo "$2 <- '${3:0:40}': $err"
+	echo "$err" | grep -q "Invalid argument" || _fail "$2 <- '$3': '$err'"
+	dmesg | grep -q "blk_example: $1: $2" || _fail "no message for $2 <- '$3'"
+	return 0
+}
+
+test_case() {
+	local ranges before long
+	ranges=$(seq -s, 1 9 | sed -E 's/([0-9])/\1-\1/g')
+	_bad_load fail_nth=-1
+	_bad_load fail_nth=1000001
+	_bad_load fail_nth=abc
+	_bad_load fail_permille=1001
+	_bad_load delay_us=10000001
+	_bad_load fail_dir=both
+	_bad_load badblocks=abc
+	_bad_load badblocks=10-5
+	_bad_load badblocks=1-2,,3-4
+	_bad_load badblocks=5-x
+	_bad_load "badblocks=$ranges"
+	_bad_load badblocks=100-8192 num_sectors=8192
+	_bad_load badblocks=18446744073709551615 num_sectors=8192
+
+	_load num_sectors=8192 nr_devices=2 badblocks=100-199,8191 fail_nth=7 \
+		fail_permille=3 fail_dir=write delay_us=10
+	_wait_for_dev /dev/blkex1
+	_expect_eq "blkex0 badblocks" "$(tr '\n' ' ' < $DBG/blkex0/badblocks)" "100-199 8191-8191 "
+	_expect_eq "blkex1 fail_nth" "$(cat $DBG/blkex1/fail_nth)" 7
+	_expect_eq "fail_permille" "$(cat $DBG/blkex0/fail_permille)" 3
+	_expect_eq "fail_dir" "$(cat $DBG/blkex0/fail_dir)" write
+	_expect_eq "delay_us" "$(cat $DBG/blkex0/delay_us)" 10
+	_expect_eq "badblocks parameter" \
+		"$(cat /sys/module/blk_example/parameters/badblocks)" "100-199,8191-8191"
+
+	before=$(_snapshot blkex0)
+	long=$(head -c 100 /dev/zero | tr '\0' 1)
+	for f in fail_nth fail_permille delay_us hang_next; do
+		_bad_write blkex0 $f abc
+		_bad_write blkex0 $f -1
+		_bad_write blkex0 $f ""
+		_bad_write blkex0 $f 99999999999999999999
+		_bad_write blkex0 $f "$long"
+		_bad_write blkex0 $f "1 2"
+	done
+	_bad_write blkex0 fail_nth 1000001
+	_bad_write blkex0 fail_permille 1001
+	_bad_write blkex0 delay_us 10000001
+	_bad_write blkex0 hang_next 1025
+	_bad_write blkex0 fail_dir both
+	_bad_write blkex0 fail_dir ""
+	_bad_write blkex0 badblocks 5-10
+	_bad_write blkex0 badblocks +10-5
+	_bad_write blkex0 badblocks +0-8192
+	_bad_write blkex0 badblocks +abc
+	_bad_write blkex0 badblocks -300-400
+	_bad_write blkex0 badblocks "+1-2,3-4"
+	_bad_write blkex0 badblocks "$long"
+	for i in 1 2 3 4 5 6; do
+		echo "+$((i * 1000))-$((i * 1000 + 9))" > $DBG/blkex0/badblocks
+	done
+	_bad_write blkex0 badblocks +7000-7009
+	for i in 1 2 3 4 5 6; do
+		echo "-$((i * 1000))-$((i * 1000 + 9))" > $DBG/blkex0/badblocks
+	done
+	_expect_eq "blkex0 settings after bad writes" "$(_snapshot blkex0)" "$before"
+
+	# Good writes take, on the disk written to only.
+	echo 0x10 > $DBG/blkex0/fail_nth
+	echo read > $DBG/blkex0/fail_dir
+	echo clear > $DBG/blkex0/badblocks
+	echo +8191 > $DBG/blkex0/badblocks
+	_expect_eq "fail_nth" "$(cat $DBG/blkex0/fail_nth)" 16
+	_expect_eq "fail_dir" "$(cat $DBG/blkex0/fail_dir)" read
+	_expect_eq "badblocks" "$(cat $DBG/blkex0/badblocks)" "8191-8191"
+	_expect_eq "blkex1 fail_nth" "$(cat $DBG/blkex1/fail_nth)" 7
+	_expect_eq "blkex1 fail_dir" "$(cat $DBG/blkex1/fail_dir)" write
+	echo 0 > $DBG/blkex0/fail_permille
+	echo clear > $DBG/blkex0/badblocks
+	echo 0 > $DBG/blkex0/fail_nth
+	# With everything off the disk works.
+	dd if=/dev/urandom of=/tmp/data bs=4k count=64 status=none
+	dd if=/tmp/data of=$BLKEX_DEV bs=4k oflag=direct status=none
+	cmp -n $((64 * 4096)) /tmp/data $BLKEX_DEV || _fail "blkex0 does not work"
+	_unload
+	[ ! -e $DBG ] || _fail "$DBG remains after rmmod"
+}

@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+DESCRIPTION="delay injection. This test will check that delay_us, from a load parameter or from debugfs, adds at least that much to fio's mean completion latency at depth 1, that at depth 32 the requests are delayed together rather than one after the other (as null_blk's completion_nsec), and that setting it back to 0 removes it."
+
+requires() {
+	_have_program fio
+}
+
+DBG=/sys/kernel/debug/blk_example/blkex0
+
+# _lat_us DEPTH: mean completion latency of 4 KiB random reads, microseconds.
+_lat_us() {
+	_fio --name=lat --filename=$BLKEX_DEV --direct=1 --ioengine=io_uring \
+		--rw=randread --bs=4k --iodepth="$1" --time_based --runtime=3 \
+		--ramp_time=1
+	_fio_field "['jobs'][0]['read']['clat_ns']['mean'] // 1000" | cut -d. -f1
+}
+
+test_case() {
+	local base slow deep long
+	_load num_sectors=65536 hw_queues=1 delay_us=5000
+	slow=$(_lat_us 1)
+	deep=$(_lat_us 32)
+	echo 20000 > $DBG/delay_us
+	long=$(_lat_us 1)
+	echo 0 > $DBG/delay_us
+	base=$(_lat_us 1)
+	echo "mean latency: with delay_us=5000 $slow us at depth 1 and $deep us" \
+	     "at depth 32; $long us with delay_us=20000; $base us with delay_us=0"
+	[ "$slow" -ge $((base + 5000)) ] || _fail "depth 1: $slow us, want >= $base + 5000"
+	[ "$slow" -le $((base + 25000)) ] || _fail "depth 1: $slow us, far above $base + 5000"
+	[ "$long" -ge $((base + 20000)) ] || _fail "delay_us=20000: $long us"
+	[ "$long" -le $((base + 40000)) ] || _fail "delay_us=20000: $long us, far above"
+	# One after the other, 32 requests in flight would take about 32
+	# delays; together about one (2 to 3 times the depth-1 latency on 6.1
+	# on a loaded machine).
+	[ "$deep" -ge 5000 ] || _fail "depth 32: $deep us, below the delay"
+	[ "$deep" -le $((slow * 8)) ] || _fail "depth 32: $deep us, the delays add up"
+}

@@ -1,0 +1,208 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage (inside the test VM): SOAK_SECONDS=N guest.sh
+# The soak, run by `make soak` (tests/soak/run.sh) and, short, by the case
+# 039-soak-short. For SOAK_SECONDS it keeps two disks busy at once:
+#   blkex0  four fio verify jobs on 0..96 MiB, random and sequential, block
+#           sizes 512 B..1 MiB, depths 1..32, verifying as they go
+#           (verify_backlog); a fifth job reads and writes 96..128 MiB,
+#           where bad blocks are switched on and off every 2 s, and
+#           delay_us switches between 0 and 200 on the whole disk;
+#   blkex1  ext4 filled with checksummed files, some deleted, synced and
+#           trimmed in rounds, then checked with fsck.
+# It prints one "ok - CHECK" or "not ok - CHECK" per check and ends with
+# "N passed, N failed"; it exits non-zero if anything was lost.
+set -euo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=tests/lib/kmsg-patterns.sh
+. "$here/../lib/kmsg-patterns.sh"
+
+secs=${SOAK_SECONDS:-180}
+ko=${BLKEX_KO:-/mnt/repo/build/$(uname -r)/blk_example.ko}
+dbg=/sys/kernel/debug/blk_example/blkex0
+mnt=/mnt/blkex1
+work=$(mktemp -d)
+# The unverified range on blkex0, in sectors: 96 MiB to the end (128 MiB).
+bad_start=196608
+bad_end=262143
+passed=0 failed=0
+
+_check() {
+	local what=$1
+	shift
+	if "$@"; then
+		echo "ok - $what"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $what"
+		failed=$((failed + 1))
+	fi
+}
+
+_fio_job() {
+	python3 -c '
+import json, sys
+text = open(sys.argv[1]).read()
+d = json.loads(text[text.index("{"):])
+for j in d["jobs"]:
+    print(j["jobname"], j["error"], j.get("total_err", 0),
+          j["read"]["io_bytes"], j["write"]["io_bytes"])' "$1"
+}
+
+# Toggle bad blocks and the delay until the file $work/stop appears.
+_toggler() {
+	local on=0 n=0
+	while [ ! -e "$work/stop" ]; do
+		if [ $on = 0 ]; then
+			echo "+$bad_start-$bad_end" > $dbg/badblocks
+			echo 200 > $dbg/delay_us
+		else
+			echo clear > $dbg/badblocks
+			echo 0 > $dbg/delay_us
+		fi
+		on=$((1 - on))
+		n=$((n + 1))
+		sleep 2
+	done
+	echo clear > $dbg/badblocks
+	echo 0 > $dbg/delay_us
+	echo "$n" > "$work/toggles"
+}
+
+# Fill blkex1's ext4 in rounds until $work/stop appears; record checksums.
+_filler() {
+	local round=0 i f
+	while [ ! -e "$work/stop" ]; do
+		for i in 1 2 3 4; do
+			f=r$round-$i
+			head -c $(((RANDOM % 2048 + 1) * 1024)) /dev/urandom > "$mnt/$f"
+		done
+		sync
+		# Delete every other file of the previous round; trim now and then.
+		rm -f "$mnt/r$((round - 1))-1" "$mnt/r$((round - 1))-3"
+		[ $((round % 4)) = 3 ] && fstrim $mnt
+		# Keep the disk from filling: drop the oldest round at 48 MiB.
+		if [ "$(du -sm $mnt | cut -f1)" -gt 48 ]; then
+			rm -f "$mnt/r$((round - 8))"-*
+		fi
+		round=$((round + 1))
+	done
+	sync
+	(cd $mnt && find . -name 'r*' -type f -print0 | sort -z |
+		xargs -0 -r md5sum) > "$work/sums"
+	echo "$round" > "$work/rounds"
+}
+
+echo "soak: ${secs}s on $(uname -r)"
+dmesg -C
+insmod "$ko" nr_devices=2 num_sectors=262144
+for d in /dev/blkex0 /dev/blkex1; do
+	for ((i = 0; i < 100; i++)); do
+		[ -b $d ] && break
+		sleep 0.05
+	done
+done
+mkfs.ext4 -q -F /dev/blkex1
+mkdir -p $mnt
+mount /dev/blkex1 $mnt
+
+cat > "$work/soak.fio" <<JOB
+[global]
+filename=/dev/blkex0
+direct=1
+time_based
+runtime=$secs
+verify=crc32c
+verify_backlog=256
+verify_fatal=1
+verify_state_save=0
+[rand-mixed]
+ioengine=io_uring
+rw=randwrite
+offset=0
+size=24M
+bssplit=512/10:4k/40:16k/20:64k/20:1M/10
+iodepth=32
+[seq-large]
+ioengine=libaio
+rw=write
+offset=24M
+size=24M
+bs=1M
+iodepth=4
+[rand-small-sync]
+ioengine=psync
+rw=randwrite
+offset=48M
+size=24M
+bsrange=512-16k
+[seq-mid]
+ioengine=io_uring
+rw=write
+offset=72M
+size=24M
+bs=128k
+iodepth=8
+[injected]
+ioengine=io_uring
+rw=randrw
+offset=$((bad_start * 512))
+size=32M
+bs=4k
+iodepth=8
+verify=null
+continue_on_error=io
+JOB
+
+rm -f "$work/stop"
+_toggler &
+toggler=$!
+_filler &
+filler=$!
+fio_rc=0
+fio --output-format=json --output="$work/fio.json" --eta=never "$work/soak.fio" ||
+	fio_rc=$?
+touch "$work/stop"
+wait $toggler $filler
+
+echo "# fio (job, error, total_err, bytes read, bytes written):"
+_fio_job "$work/fio.json" > "$work/jobs" || echo "no-fio-output 1 1 0 0" > "$work/jobs"
+sed 's/^/#   /' "$work/jobs"
+echo "# fault stats: $(tr '\n' ' ' < $dbg/stats); toggles $(cat "$work/toggles")"
+echo "# ext4 rounds $(cat "$work/rounds"), files $(wc -l < "$work/sums")"
+
+# Every verify job wrote, read back what it wrote (verify_backlog) and
+# had no error, a mismatch (EILSEQ) included.
+_verified() {
+	awk '$1 != "injected" && ($2 != 0 || $3 != 0 || $4 == 0 || $5 == 0) { bad = 1 }
+	     END { exit bad }' "$work/jobs"
+}
+_injected() {
+	awk '$1 == "injected" && $3 > 0 { ok = 1 } END { exit !ok }' "$work/jobs"
+}
+_fsck_clean() {
+	umount $mnt || return 1
+	if ! fsck.ext4 -fn /dev/blkex1 > "$work/fsck" 2>&1; then
+		cat "$work/fsck"
+		return 1
+	fi
+}
+_files_intact() {
+	mount /dev/blkex1 $mnt && (cd $mnt && md5sum --quiet -c "$work/sums") &&
+		umount $mnt
+}
+_kmsg_clean() {
+	! dmesg | grep -E "$KMSG_BAD"
+}
+
+_check "fio verify jobs: no error, no mismatch (exit $fio_rc)" _verified
+_check "errors were injected into the unverified range" _injected
+_check "ext4 on blkex1: fsck clean" _fsck_clean
+_check "ext4 on blkex1: every file kept its checksum" _files_intact
+_check "rmmod after the soak" rmmod blk_example
+_check "kernel log clean" _kmsg_clean
+rm -rf "$work"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
