@@ -25,14 +25,14 @@ test_case() {
 	     "write_zeroes_max_bytes $(cat $q/write_zeroes_max_bytes)"
 
 	head -c $((8 * mib)) /dev/urandom > /tmp/data
-	dd if=/tmp/data of=$BLKEX_DEV bs=1M oflag=direct status=none
+	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
 	cp /tmp/data /tmp/want
 
 	# Discard 1 MiB + 3 sectors at an odd sector, then write-zeroes 2 MiB + 1.
-	blkdiscard -o $((mib + 1536)) -l $((mib + 1536)) $BLKEX_DEV
+	blkdiscard -o $((mib + 1536)) -l $((mib + 1536)) "$BLKEX_DEV"
 	dd if=/dev/zero of=/tmp/want bs=512 seek=$(((mib + 1536) / 512)) \
 		count=$(((mib + 1536) / 512)) conv=notrunc status=none
-	blkdiscard -z -o $((4 * mib)) -l $((2 * mib + 512)) $BLKEX_DEV
+	blkdiscard -z -o $((4 * mib)) -l $((2 * mib + 512)) "$BLKEX_DEV"
 	dd if=/dev/zero of=/tmp/want bs=512 seek=$((4 * mib / 512)) \
 		count=$(((2 * mib + 512) / 512)) conv=notrunc status=none
 
@@ -41,7 +41,7 @@ test_case() {
 	_expect_range "between" /tmp/want $((2 * mib + 3072)) $((2 * mib - 3072))
 	_expect_range "write-zeroed" /tmp/want $((4 * mib)) $((2 * mib + 512))
 	_expect_range "after" /tmp/want $((6 * mib + 512)) $((2 * mib - 512))
-	cmp /tmp/want $BLKEX_DEV || _fail "the device differs from what is expected"
+	cmp /tmp/want "$BLKEX_DEV" || _fail "the device differs from what is expected"
 
 	# A NOTSUPP answer makes the block layer turn write-zeroes off.
 	[ "$(cat $q/write_zeroes_max_bytes)" -gt 0 ] ||
@@ -55,8 +55,8 @@ test_case() {
 	# Whole device, larger than one request (32 MiB), ends on the last sector.
 	_unload
 	_load num_sectors=$((80 * 2048))
-	dd if=/dev/urandom of=$BLKEX_DEV bs=1M count=80 oflag=direct status=none
-	blkdiscard $BLKEX_DEV
-	cmp -n $((80 * mib)) /dev/zero $BLKEX_DEV || _fail "whole-device discard left data"
+	dd if=/dev/urandom of="$BLKEX_DEV" bs=1M count=80 oflag=direct status=none
+	blkdiscard "$BLKEX_DEV"
+	cmp -n $((80 * mib)) /dev/zero "$BLKEX_DEV" || _fail "whole-device discard left data"
 	echo "whole-device discard reads back as zeroes"
 }

@@ -12,10 +12,10 @@ test_case() {
 	local mnt=/mnt/blkex0 out trimmed ranges r first last nr=0
 	_load num_sectors=131072
 	# Free space that was never trimmed holds garbage, not zeroes.
-	dd if=/dev/urandom of=$BLKEX_DEV bs=1M count=64 oflag=direct status=none
-	mkfs.ext4 -q -F -E nodiscard -b 4096 $BLKEX_DEV
+	dd if=/dev/urandom of="$BLKEX_DEV" bs=1M count=64 oflag=direct status=none
+	mkfs.ext4 -q -F -E nodiscard -b 4096 "$BLKEX_DEV"
 	mkdir -p $mnt
-	mount $BLKEX_DEV $mnt
+	mount "$BLKEX_DEV" $mnt
 	head -c $((4 << 20)) /dev/urandom > $mnt/keep
 	head -c $((8 << 20)) /dev/urandom > $mnt/gone
 	cp $mnt/keep /tmp/keep
@@ -29,16 +29,16 @@ test_case() {
 	cmp $mnt/keep /tmp/keep || _fail "the kept file changed"
 	umount $mnt
 
-	ranges=$(dumpe2fs $BLKEX_DEV 2> /dev/null | sed -n 's/^ *Free blocks: //p' | tr ',' ' ')
+	ranges=$(dumpe2fs "$BLKEX_DEV" 2> /dev/null | sed -n 's/^ *Free blocks: //p' | tr ',' ' ')
 	for r in $ranges; do
 		first=${r%-*} last=${r#*-}
 		cmp -s -n $(((last - first + 1) * 4096)) /dev/zero \
-			<(dd if=$BLKEX_DEV bs=4096 skip="$first" count=$((last - first + 1)) \
+			<(dd if="$BLKEX_DEV" bs=4096 skip="$first" count=$((last - first + 1)) \
 			     iflag=direct status=none) ||
 			_fail "free blocks $r still hold data after fstrim"
 		nr=$((nr + last - first + 1))
 	done
 	echo "$nr free blocks read back as zeroes"
 	[ "$nr" -ge 2048 ] || _fail "only $nr free blocks found: $ranges"
-	fsck.ext4 -fn $BLKEX_DEV || _fail "fsck after fstrim"
+	fsck.ext4 -fn "$BLKEX_DEV" || _fail "fsck after fstrim"
 }

@@ -115,8 +115,8 @@ test_case() {
 	echo 0 > $DBG/blkex0/fail_nth
 	# With everything off the disk works.
 	dd if=/dev/urandom of=/tmp/data bs=4k count=64 status=none
-	dd if=/tmp/data of=$BLKEX_DEV bs=4k oflag=direct status=none
-	cmp -n $((64 * 4096)) /tmp/data $BLKEX_DEV || _fail "blkex0 does not work"
+	dd if=/tmp/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
+	cmp -n $((64 * 4096)) /tmp/data "$BLKEX_DEV" || _fail "blkex0 does not work"
 	_unload
 	[ ! -e $DBG ] || _fail "$DBG remains after rmmod"
 }

@@ -12,10 +12,10 @@ DBG=/sys/kernel/debug/blk_example/blkex0
 _io() {
 	local op=$1 sector=$2 count=$3 want=$4 got=ok err
 	if [ "$op" = read ]; then
-		err=$(dd if=$BLKEX_DEV of=/dev/null bs=512 skip="$sector" count="$count" \
+		err=$(dd if="$BLKEX_DEV" of=/dev/null bs=512 skip="$sector" count="$count" \
 			 iflag=direct status=none 2>&1) || got=EIO
 	else
-		err=$(dd if=/dev/zero of=$BLKEX_DEV bs=512 seek="$sector" count="$count" \
+		err=$(dd if=/dev/zero of="$BLKEX_DEV" bs=512 seek="$sector" count="$count" \
 			 oflag=direct status=none 2>&1) || got=EIO
 	fi
 	[ "$got" = ok ] || echo "$err" | grep -q "Input/output error" ||
@@ -27,7 +27,7 @@ test_case() {
 	local mib=$((1 << 20)) bad_start=40960 bad_end=41087 stats
 	_load num_sectors=65536
 	head -c $((32 * mib)) /dev/urandom > /tmp/data
-	dd if=/tmp/data of=$BLKEX_DEV bs=1M oflag=direct status=none
+	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
 	echo "+$bad_start-$bad_end" > $DBG/badblocks
 
 	# Edges of the range, both directions (fail_dir=rw by default).
@@ -93,7 +93,7 @@ test_case() {
 	# Nothing outside the verify region changed; the bad range kept its data.
 	echo clear > $DBG/badblocks
 	cmp -i $((20 * mib)) <(head -c $((32 * mib)) /tmp/data) \
-		<(dd if=$BLKEX_DEV bs=1M iflag=direct status=none) ||
+		<(dd if="$BLKEX_DEV" bs=1M iflag=direct status=none) ||
 		_fail "data beyond the verify region changed"
 	echo "the bad range and the rest of the disk hold what they held"
 }

@@ -11,7 +11,7 @@ DBG=/sys/kernel/debug/blk_example/blkex0
 # _count_errors RW N: N 4 KiB direct requests at depth 1; prints fio's error count.
 _count_errors() {
 	fio --output-format=json --output="$FIO_JSON" --eta=never --name=n \
-		--filename=$BLKEX_DEV --direct=1 --ioengine=psync --rw="$1" \
+		--filename="$BLKEX_DEV" --direct=1 --ioengine=psync --rw="$1" \
 		--bs=4k --size=$(($2 * 4))k --continue_on_error=io > /dev/null || true
 	_fio_field "['jobs'][0]['total_err']"
 }
@@ -38,7 +38,9 @@ test_case() {
 	echo "fail_permille=100: $n of 2000 reads failed"
 	random=$n
 	# Binomial(2000, 0.1): mean 200, sd 13.4; this is more than 5 sd.
-	[ "$n" -ge 130 ] && [ "$n" -le 270 ] || _fail "$n failures, want about 200"
+	if [ "$n" -lt 130 ] || [ "$n" -gt 270 ]; then
+		_fail "$n failures, want about 200"
+	fi
 	echo 1000 > $DBG/fail_permille
 	n=$(_count_errors randwrite 100)
 	_expect_eq "writes failed with fail_permille=1000" "$n" 100

@@ -10,7 +10,7 @@ DBG=/sys/kernel/debug/blk_example/blkex0
 
 # _lat_us DEPTH: mean completion latency of 4 KiB random reads, microseconds.
 _lat_us() {
-	_fio --name=lat --filename=$BLKEX_DEV --direct=1 --ioengine=io_uring \
+	_fio --name=lat --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
 		--rw=randread --bs=4k --iodepth="$1" --time_based --runtime=3 \
 		--ramp_time=1
 	_fio_field "['jobs'][0]['read']['clat_ns']['mean'] // 1000" | cut -d. -f1

@@ -14,12 +14,12 @@ test_case() {
 	echo 1000 > $q/io_timeout
 	_expect_eq "io_timeout" "$(cat $q/io_timeout)" 1000
 	dd if=/dev/urandom of=/tmp/data bs=1M count=8 status=none
-	dd if=/tmp/data of=$BLKEX_DEV bs=1M oflag=direct status=none
+	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
 
 	# A hung read: EIO after about io_timeout.
 	echo 1 > $DBG/hang_next
 	start=$(date +%s%N)
-	if err=$(dd if=$BLKEX_DEV of=/dev/null bs=4k count=1 iflag=direct status=none 2>&1); then
+	if err=$(dd if="$BLKEX_DEV" of=/dev/null bs=4k count=1 iflag=direct status=none 2>&1); then
 		_fail "the hung read succeeded"
 	fi
 	ms=$((($(date +%s%N) - start) / 1000000))
@@ -32,15 +32,15 @@ test_case() {
 
 	# A hung write never reaches the store.
 	echo 1 > $DBG/hang_next
-	if dd if=/dev/zero of=$BLKEX_DEV bs=4k count=1 seek=16 oflag=direct status=none; then
+	if dd if=/dev/zero of="$BLKEX_DEV" bs=4k count=1 seek=16 oflag=direct status=none; then
 		_fail "the hung write succeeded"
 	fi
-	cmp -n $((8 << 20)) /tmp/data $BLKEX_DEV || _fail "the hung write changed the store"
+	cmp -n $((8 << 20)) /tmp/data "$BLKEX_DEV" || _fail "the hung write changed the store"
 
 	# Three hung requests among 256 at depth 16: exactly three errors.
 	echo 3 > $DBG/hang_next
 	fio --output-format=json --output="$FIO_JSON" --eta=never --name=hang \
-		--filename=$BLKEX_DEV --direct=1 --ioengine=io_uring --rw=randread \
+		--filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring --rw=randread \
 		--bs=4k --size=1M --iodepth=16 --continue_on_error=io > /dev/null || true
 	_expect_eq "errors among 256 reads" "$(_fio_field "['jobs'][0]['total_err']")" 3
 	cat $DBG/stats
@@ -51,7 +51,7 @@ test_case() {
 	# on whole-second ticks) yet are not hung: .timeout must rearm their
 	# timers and leave them to their work item, and they all verify.
 	echo 3000000 > $DBG/delay_us
-	_fio --name=slow --filename=$BLKEX_DEV --direct=1 --ioengine=io_uring \
+	_fio --name=slow --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
 		--rw=randwrite --bs=4k --size=32k --iodepth=8 --verify=crc32c \
 		--verify_fatal=1 --verify_state_save=0
 	_expect_eq "slow requests errors" "$(_fio_field "['jobs'][0]['error']")" 0
@@ -61,7 +61,7 @@ test_case() {
 	echo 0 > $DBG/delay_us
 
 	# Still usable, and it unloads.
-	dd if=/tmp/data of=$BLKEX_DEV bs=1M oflag=direct status=none
-	cmp -n $((8 << 20)) /tmp/data $BLKEX_DEV || _fail "the disk does not work after timeouts"
+	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
+	cmp -n $((8 << 20)) /tmp/data "$BLKEX_DEV" || _fail "the disk does not work after timeouts"
 	_unload
 }

@@ -17,7 +17,7 @@ test_case() {
 	# over. libaio, not io_uring: a ring may hold the disk open for a
 	# moment after fio exits, and the last rmmod below must not retry.
 	fio --output-format=json --output="$FIO_JSON" --eta=never --name=open \
-		--filename=$BLKEX_DEV --direct=1 --ioengine=libaio --rw=randwrite \
+		--filename="$BLKEX_DEV" --direct=1 --ioengine=libaio --rw=randwrite \
 		--bs=4k --iodepth=16 --size=64M --rate_iops=250 --time_based \
 		--runtime=300 --verify=crc32c --verify_backlog=64 --verify_fatal=1 \
 		--verify_state_save=0 &
@@ -43,7 +43,7 @@ test_case() {
 		_fail "fio verified nothing"
 
 	# Held open with no I/O at all.
-	exec 3< $BLKEX_DEV
+	exec 3< "$BLKEX_DEV"
 	if rmmod blk_example 2> /dev/null; then
 		_fail "rmmod succeeded while the disk was open"
 	fi
@@ -51,6 +51,6 @@ test_case() {
 	# Right after the last close: no retry.
 	rmmod blk_example || _fail "rmmod right after the last close failed"
 	! _module_loaded || _fail "module still loaded"
-	[ ! -e $BLKEX_DEV ] || _fail "$BLKEX_DEV remains"
+	[ ! -e "$BLKEX_DEV" ] || _fail "$BLKEX_DEV remains"
 	[ ! -e /sys/kernel/debug/blk_example ] || _fail "debugfs directory remains"
 }
