@@ -176,7 +176,7 @@ static const struct kernel_param_ops blkex_work_cpu_ops = {
 };
 
 module_param_cb(work_cpu, &blkex_work_cpu_ops, NULL, 0444);
-MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a request's work: local (the submitting CPU), next (the CPU after it) or auto (local when the queue is idle, next when requests are already in flight). Ignored by unbound workqueues. Default: auto");
+MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local (the submitting CPU), next (the CPU after it) or auto (next while requests overlap, local after a run of lone requests). Ignored by unbound workqueues. Default: auto");
 
 static int blkex_major;
 static struct blkex_dev **blkex_devs;
