@@ -295,7 +295,7 @@ def plot_sweep(out, summary, grid):
                                  f"{s['clat_p99_us']:.2f}"]
                     f.write(" ".join(vals) + "\n")
             common = (
-                'set terminal pngcairo size 900,560 font ",10"\n'
+                'set terminal pngcairo size 900,560 font ",10" noenhanced\n'
                 'set logscale x 2\nset key outside right\nset grid\n'
                 'set xlabel "iodepth"\n')
             tput = [f'"{base}.dat" using 1:{2 + 5 * i}:{3 + 5 * i}:'
@@ -336,7 +336,7 @@ def plot_stages(out, rows):
                     for s in STAGES) + "\n")
         cols = [f'"{dat}" using {i + 2}:xtic(1) title "{s}"'
                 for i, s in enumerate(STAGES)]
-        gnuplot('set terminal pngcairo size 900,560 font ",10"\n'
+        gnuplot('set terminal pngcairo size 900,560 font ",10" noenhanced\n'
                 f'set output "{pdir}/stages_{wl}.png"\n'
                 f'set title "blk_example {wl}: mean time per stage vs '
                 'iodepth (stages.bt)"\n'
