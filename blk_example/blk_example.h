@@ -139,6 +139,19 @@ struct blkex_uparam {
 
 extern const struct kernel_param_ops blkex_uparam_ops;
 
+/*
+ * A module parameter that takes one of a fixed list of names (main.c);
+ * @val is the index of the name given. The setter rejects any other
+ * string with -EINVAL and one message listing the names.
+ */
+struct blkex_eparam {
+	const char * const *names;
+	unsigned int nr_names;
+	unsigned int val;
+};
+
+extern const struct kernel_param_ops blkex_eparam_ops;
+
 /* io.c */
 extern const struct blk_mq_ops blkex_mq_ops;
 void blkex_kick_work(struct work_struct *work);

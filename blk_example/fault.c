@@ -57,7 +57,11 @@ static const char * const blkex_fault_dir_names[] = {
 /* The load-time settings every disk starts with. */
 static struct blkex_badrange g_bad[BLKEX_MAX_BADBLOCKS];
 static unsigned int g_nr_bad;
-static enum blkex_fault_dir g_fail_dir = BLKEX_FAULT_RW;
+static struct blkex_eparam g_fail_dir = {
+	.names = blkex_fault_dir_names,
+	.nr_names = ARRAY_SIZE(blkex_fault_dir_names),
+	.val = BLKEX_FAULT_RW,
+};
 
 static struct blkex_uparam g_fail_nth = { .max = BLKEX_MAX_FAIL_NTH };
 module_param_cb(fail_nth, &blkex_uparam_ops, &g_fail_nth, 0444);
@@ -160,30 +164,7 @@ static const struct kernel_param_ops blkex_badblocks_ops = {
 module_param_cb(badblocks, &blkex_badblocks_ops, NULL, 0444);
 MODULE_PARM_DESC(badblocks, "Bad sector ranges START-END[,START-END...], at most 8, both ends included and inside the disk: requests that fail_dir selects and that touch one fail. Default: none");
 
-static int blkex_fail_dir_set(const char *str, const struct kernel_param *kp)
-{
-	int i = sysfs_match_string(blkex_fault_dir_names, str);
-
-	if (i < 0) {
-		pr_err("%s=%s is not one of read, write, rw\n", kp->name, str);
-		return -EINVAL;
-	}
-	g_fail_dir = i;
-	return 0;
-}
-
-static int blkex_fail_dir_get(char *buf, const struct kernel_param *kp)
-{
-	return scnprintf(buf, PAGE_SIZE, "%s\n",
-			 blkex_fault_dir_names[g_fail_dir]);
-}
-
-static const struct kernel_param_ops blkex_fail_dir_ops = {
-	.set = blkex_fail_dir_set,
-	.get = blkex_fail_dir_get,
-};
-
-module_param_cb(fail_dir, &blkex_fail_dir_ops, NULL, 0444);
+module_param_cb(fail_dir, &blkex_eparam_ops, &g_fail_dir, 0444);
 MODULE_PARM_DESC(fail_dir, "Requests that badblocks, fail_nth and fail_permille apply to: read, write (also discard and write-zeroes) or rw. Default: rw");
 
 /*
@@ -576,7 +557,7 @@ void blkex_fault_add_dev(struct blkex_dev *dev)
 	f->fail_nth = g_fail_nth.val;
 	f->fail_permille = g_fail_permille.val;
 	WRITE_ONCE(f->delay_us, g_delay_us.val);
-	f->dir = g_fail_dir;
+	f->dir = g_fail_dir.val;
 	mutex_unlock(&dev->store_mutex);
 
 	dir = debugfs_create_dir(dev->disk->disk_name, blkex_debugfs_root);

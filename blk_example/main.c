@@ -65,6 +65,37 @@ const struct kernel_param_ops blkex_uparam_ops = {
 	.get = blkex_uparam_get,
 };
 
+/* struct blkex_eparam's setter and getter (blk_example.h). */
+static int blkex_eparam_set(const char *str, const struct kernel_param *kp)
+{
+	struct blkex_eparam *p = kp->arg;
+	char names[80];
+	int i, len = 0;
+
+	i = __sysfs_match_string(p->names, p->nr_names, str);
+	if (i >= 0) {
+		p->val = i;
+		return 0;
+	}
+	for (i = 0; i < p->nr_names; i++)
+		len += scnprintf(names + len, sizeof(names) - len, "%s%s",
+				 i ? ", " : "", p->names[i]);
+	pr_err("%s=%s is not one of %s\n", kp->name, str, names);
+	return -EINVAL;
+}
+
+static int blkex_eparam_get(char *buf, const struct kernel_param *kp)
+{
+	const struct blkex_eparam *p = kp->arg;
+
+	return scnprintf(buf, PAGE_SIZE, "%s\n", p->names[p->val]);
+}
+
+const struct kernel_param_ops blkex_eparam_ops = {
+	.set = blkex_eparam_set,
+	.get = blkex_eparam_get,
+};
+
 /* 262144 sectors = 128 MiB; the upper bound keeps num_sectors * 512 in a u64. */
 static struct blkex_uparam g_num_sectors = {
 	.val = 262144, .min = 1, .max = U64_MAX >> SECTOR_SHIFT,
@@ -102,46 +133,24 @@ MODULE_PARM_DESC(queue_depth, "Tags (requests in flight) per hardware queue. Def
  * make progress, so its work needs a rescuer. README.md has what each
  * flavour costs, measured by `make bench`.
  */
-struct blkex_wq_mode {
-	const char *name;
-	unsigned int flags;
+static const char * const blkex_wq_mode_names[] = {
+	"percpu", "percpu-highpri", "unbound", "unbound-highpri",
 };
 
-static const struct blkex_wq_mode blkex_wq_modes[] = {
-	{ "percpu",		WQ_MEM_RECLAIM },
-	{ "percpu-highpri",	WQ_MEM_RECLAIM | WQ_HIGHPRI },
-	{ "unbound",		WQ_MEM_RECLAIM | WQ_UNBOUND },
-	{ "unbound-highpri",	WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI },
+static const unsigned int blkex_wq_mode_flags[] = {
+	WQ_MEM_RECLAIM,
+	WQ_MEM_RECLAIM | WQ_HIGHPRI,
+	WQ_MEM_RECLAIM | WQ_UNBOUND,
+	WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI,
 };
 
-static const struct blkex_wq_mode *g_wq_mode = &blkex_wq_modes[0];
+static_assert(ARRAY_SIZE(blkex_wq_mode_flags) == ARRAY_SIZE(blkex_wq_mode_names));
 
-static int blkex_wq_mode_set(const char *str, const struct kernel_param *kp)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(blkex_wq_modes); i++) {
-		if (sysfs_streq(str, blkex_wq_modes[i].name)) {
-			g_wq_mode = &blkex_wq_modes[i];
-			return 0;
-		}
-	}
-	pr_err("%s=%s is not a known mode (see modinfo blk_example)\n",
-	       kp->name, str);
-	return -EINVAL;
-}
-
-static int blkex_wq_mode_get(char *buf, const struct kernel_param *kp)
-{
-	return scnprintf(buf, PAGE_SIZE, "%s\n", g_wq_mode->name);
-}
-
-static const struct kernel_param_ops blkex_wq_mode_ops = {
-	.set = blkex_wq_mode_set,
-	.get = blkex_wq_mode_get,
+static struct blkex_eparam g_wq_mode = {
+	.names = blkex_wq_mode_names,
+	.nr_names = ARRAY_SIZE(blkex_wq_mode_names),
 };
-
-module_param_cb(wq_mode, &blkex_wq_mode_ops, NULL, 0444);
+module_param_cb(wq_mode, &blkex_eparam_ops, &g_wq_mode, 0444);
 MODULE_PARM_DESC(wq_mode, "Workqueue that serves requests: percpu, percpu-highpri, unbound or unbound-highpri. Default: percpu");
 
 static const char * const blkex_work_cpu_names[] = {
@@ -150,32 +159,12 @@ static const char * const blkex_work_cpu_names[] = {
 	[BLKEX_WORK_AUTO]	= "auto",
 };
 
-static enum blkex_work_cpu g_work_cpu = BLKEX_WORK_AUTO;
-
-static int blkex_work_cpu_set(const char *str, const struct kernel_param *kp)
-{
-	int i = sysfs_match_string(blkex_work_cpu_names, str);
-
-	if (i < 0) {
-		pr_err("%s=%s is not one of local, next, auto\n", kp->name, str);
-		return -EINVAL;
-	}
-	g_work_cpu = i;
-	return 0;
-}
-
-static int blkex_work_cpu_get(char *buf, const struct kernel_param *kp)
-{
-	return scnprintf(buf, PAGE_SIZE, "%s\n",
-			 blkex_work_cpu_names[g_work_cpu]);
-}
-
-static const struct kernel_param_ops blkex_work_cpu_ops = {
-	.set = blkex_work_cpu_set,
-	.get = blkex_work_cpu_get,
+static struct blkex_eparam g_work_cpu = {
+	.names = blkex_work_cpu_names,
+	.nr_names = ARRAY_SIZE(blkex_work_cpu_names),
+	.val = BLKEX_WORK_AUTO,
 };
-
-module_param_cb(work_cpu, &blkex_work_cpu_ops, NULL, 0444);
+module_param_cb(work_cpu, &blkex_eparam_ops, &g_work_cpu, 0444);
 MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local (the submitting CPU), next (the CPU after it) or auto (next while requests overlap, local after a run of lone requests). Ignored by unbound workqueues. Default: auto");
 
 static int blkex_major;
@@ -215,6 +204,7 @@ static struct blkex_dev *blkex_add_dev(int index)
 	unsigned int nr_queues = g_hw_queues.val ?: nr_cpu_ids;
 	struct blkex_dev *dev;
 	struct gendisk *disk;
+	unsigned int flags;
 	int i, ret;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
@@ -241,14 +231,13 @@ static struct blkex_dev *blkex_add_dev(int index)
 		dev->queues[i].dev = dev;
 	}
 
-	dev->wq = alloc_workqueue("%s%d", g_wq_mode->flags, 0, BLKEX_NAME,
-				  index);
+	flags = blkex_wq_mode_flags[g_wq_mode.val];
+	dev->wq = alloc_workqueue("%s%d", flags, 0, BLKEX_NAME, index);
 	if (!dev->wq) {
 		ret = -ENOMEM;
 		goto out_free_queues;
 	}
-	dev->work_cpu = g_wq_mode->flags & WQ_UNBOUND ? BLKEX_WORK_LOCAL :
-			g_work_cpu;
+	dev->work_cpu = flags & WQ_UNBOUND ? BLKEX_WORK_LOCAL : g_work_cpu.val;
 
 	dev->tag_set.ops = &blkex_mq_ops;
 	dev->tag_set.nr_hw_queues = nr_queues;
@@ -354,7 +343,8 @@ static int __init blkex_init(void)
 
 	pr_info("%llu disk(s) of %llu sectors, block size %llu, wq_mode %s, work_cpu %s\n",
 		g_nr_devices.val, g_num_sectors.val, g_logical_block_size.val,
-		g_wq_mode->name, blkex_work_cpu_names[g_work_cpu]);
+		blkex_wq_mode_names[g_wq_mode.val],
+		blkex_work_cpu_names[g_work_cpu.val]);
 	return 0;
 
 out_del_devs:
