@@ -10,7 +10,9 @@
 # in a boot.
 #
 # Environment: KVERS="v1 v2" (kernels), TESTS=REGEX (case names),
-# TEST_SCALE_PCT (I/O sizes, default 100), VM_* as in tests/vm/boot.sh.
+# TEST_SCALE_PCT (I/O sizes, default 100), TEST_HOST_DIR (the host-side
+# cases, default tests/host), TEST_KDIR as in tests/vm/build-module.sh,
+# VM_* as in tests/vm/boot.sh.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -23,7 +25,7 @@ mapfile -t kvers < <("$here/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || { echo "run.sh: no kernel with headers installed; run make deps" >&2; exit 2; }
 mapfile -t cases < <(find "$here/cases" -name '[0-9]*.sh' | sort |
 		     grep -E "${TESTS:-.}")
-mapfile -t hcases < <(find "$here/host" -name '[0-9]*.sh' | sort |
+mapfile -t hcases < <(find "${TEST_HOST_DIR:-$here/host}" -name '[0-9]*.sh' | sort |
 		      grep -E "${TESTS:-.}")
 [ "$((${#cases[@]} + ${#hcases[@]}))" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
 

@@ -11,7 +11,9 @@
 #
 # Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (1800),
 # VM_APPEND (extra kernel command line), VM_KERNEL (image; default
-# /boot/vmlinuz-KVER), VM_QEMU_ARGS (extra QEMU options, split on spaces).
+# /boot/vmlinuz-KVER), VM_MODULES (a root holding lib/modules/KVER, for a
+# kernel that is not installed: shared as the guest's /lib/modules),
+# VM_QEMU_ARGS (extra QEMU options, split on spaces).
 set -euo pipefail
 
 kver=$1
@@ -28,15 +30,20 @@ out=$(readlink -f "$out")
 rm -f "$out/job.rc" "$out/serial.log" "$out/console.log" "$out/qemu.pid"
 cp "$job" "$out/job.sh"
 
+modules=${VM_MODULES:-/}/lib/modules
 initrd=$repo/build/vm/initramfs-$kver.img
 if [ ! -s "$initrd" ] || [ "$here/initramfs-init" -nt "$initrd" ] ||
-   [ "$here/mkinitramfs.sh" -nt "$initrd" ]; then
+   [ "$here/mkinitramfs.sh" -nt "$initrd" ] ||
+   [ "$modules/$kver/modules.dep" -nt "$initrd" ]; then
 	mkdir -p "$(dirname "$initrd")"
 	"$here/mkinitramfs.sh" "$kver" "$initrd"
 fi
 
 share=security_model=none,multidevs=remap
 read -ra extra <<< "${VM_QEMU_ARGS:-}"
+if [ -n "${VM_MODULES:-}" ]; then
+	extra+=(-virtfs "local,path=$modules,mount_tag=modules,readonly=on,$share")
+fi
 # thread=single: multi-threaded TCG has been seen to oops while a stock
 # kernel patches its own code at boot; KVM is not usable here.
 qemu-system-x86_64 \

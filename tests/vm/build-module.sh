@@ -5,19 +5,24 @@
 # Builds blk_example.ko for kernel KVER from a copy of the sources in
 # build/KVER/src (out-of-tree builds write next to their sources, and each
 # kernel needs its own objects), leaving build/KVER/blk_example.ko.
+#
+# Environment: TEST_KDIR (the kernel build tree; default
+# /lib/modules/KVER/build), MODULE_OUT (where src/ and the .ko go; default
+# build/KVER), KCFLAGS (extra compiler flags, as for any kernel build).
 set -euo pipefail
 
 kver=$1
 shift
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
-kdir=/lib/modules/$kver/build
-src=$repo/build/$kver/src
+kdir=${TEST_KDIR:-/lib/modules/$kver/build}
+out=${MODULE_OUT:-$repo/build/$kver}
+src=$out/src
 
-[ -d "$kdir" ] || { echo "build-module.sh: no headers at $kdir (install linux-headers-$kver)" >&2; exit 2; }
+[ -d "$kdir" ] || { echo "build-module.sh: no kernel tree at $kdir (install linux-headers-$kver)" >&2; exit 2; }
 mkdir -p "$src"
 cp -u "$repo/Kbuild" "$src/"
 mkdir -p "$src/blk_example"
 rm -f "$src"/blk_example/*.[ch]
 cp -p "$repo"/blk_example/*.[ch] "$src/blk_example/"
 make -s -C "$kdir" M="$src" "$@" modules
-cp "$src/blk_example.ko" "$repo/build/$kver/blk_example.ko"
+cp "$src/blk_example.ko" "$out/blk_example.ko"

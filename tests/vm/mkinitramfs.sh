@@ -5,6 +5,9 @@
 # Builds the small initramfs the test VM boots with: busybox and the
 # virtio/9p modules of kernel KVER (decompressed, since busybox's insmod
 # does not read .ko.xz), in load order, plus initramfs-init as /init.
+#
+# Environment: VM_MODULES, a root holding lib/modules/KVER for a kernel
+# that is not installed (default /).
 set -euo pipefail
 
 kver=$1
@@ -20,7 +23,7 @@ chmod 755 "$work/init"
 
 # modprobe prints the insmod lines each module needs, dependencies first.
 for mod in virtio_pci 9pnet_virtio 9p; do
-	modprobe -S "$kver" --show-depends "$mod"
+	modprobe -d "${VM_MODULES:-/}" -S "$kver" --show-depends "$mod"
 done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
 while read -r ko; do
 	name=$(basename "$ko")
