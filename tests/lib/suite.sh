@@ -7,7 +7,9 @@
 #
 # A case passes only if it exits 0 and the kernel log it produced holds
 # none of the patterns below. Whatever a case leaves behind (a mount, the
-# module) is cleaned up before the next one starts.
+# module) is cleaned up before the next one starts. On a kernel with
+# kmemleak (the debug kernel), memory is scanned after that clean-up, that
+# is after each unload, and a leak fails the case that made it.
 set -uo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -31,6 +33,26 @@ _cleanup_after() {
 	return 0
 }
 
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# _kmemleak_scan OUT SINCE: scan for leaks, write what kmemleak reports to
+# OUT and forget it, so that the next scan reports only newer leaks.
+# kmemleak ignores objects younger than 5 s, so a case that started at
+# SINCE ($SECONDS) less than 6 s ago is waited for.
+_kmemleak_scan() {
+	local young=$((6 - (SECONDS - $2)))
+	[ "$young" -gt 0 ] && sleep "$young"
+	echo scan > "$KMEMLEAK"
+	cat "$KMEMLEAK" > "$1"
+	echo clear > "$KMEMLEAK"
+}
+
+# Leaks from before the suite (boot, the 9p mounts) are not the cases'.
+if [ -w "$KMEMLEAK" ]; then
+	_kmemleak_scan "$logdir/boot.kmemleak" 0
+	echo "kmemleak on: $(grep -c '^unreferenced object' "$logdir/boot.kmemleak") object(s) from boot set aside"
+fi
+
 for case in "$@"; do
 	name=$(basename "$case" .sh)
 	log=$logdir/$name.log
@@ -51,6 +73,10 @@ for case in "$@"; do
 	rc=$?
 	_cleanup_after
 	dmesg > "$logdir/$name.kmsg"
+	if [ -w "$KMEMLEAK" ]; then
+		_kmemleak_scan "$logdir/$name.kmemleak" "$start"
+		sed -n 's/^unreferenced object/kmemleak: &/p' "$logdir/$name.kmemleak" >> "$logdir/$name.kmsg"
+	fi
 	elapsed=$((SECONDS - start))
 
 	bad=$(grep -E "$KMSG_BAD" "$logdir/$name.kmsg" | head -n 5)
