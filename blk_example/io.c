@@ -24,6 +24,10 @@
 #include "blk_example.h"
 #include "trace.h"
 
+#ifdef BLKEX_PLANT_SLEEP_IN_ATOMIC
+static DEFINE_SPINLOCK(blkex_plant_lock);
+#endif
+
 /* Copy a read or write request between its pages and the store. */
 static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 {
@@ -119,10 +123,16 @@ static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 	/* delay_us: the service time injected, outside the lock. */
 	blkex_fault_wait(delay_until);
 
+#ifdef BLKEX_PLANT_SLEEP_IN_ATOMIC
+	spin_lock(&blkex_plant_lock);
+#endif
 	mutex_lock(&dev->store_mutex);
 	llist_for_each_entry(cmd, batch, node)
 		cmd->status = blkex_serve(dev, cmd);
 	mutex_unlock(&dev->store_mutex);
+#ifdef BLKEX_PLANT_SLEEP_IN_ATOMIC
+	spin_unlock(&blkex_plant_lock);
+#endif
 
 	/* A completed request may be reused at once: read next first. */
 	llist_for_each_entry_safe(cmd, next, batch, node) {

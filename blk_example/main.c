@@ -304,7 +304,9 @@ static void blkex_del_dev(struct blkex_dev *dev)
 	destroy_workqueue(dev->wq);
 	put_disk(dev->disk);
 	blk_mq_free_tag_set(&dev->tag_set);
+#ifndef BLKEX_PLANT_LEAK
 	kfree(dev->queues);
+#endif
 	blkex_store_free(dev);
 	kfree(dev);
 }

@@ -22,10 +22,14 @@
  */
 int blkex_store_alloc(struct blkex_dev *dev, u64 bytes)
 {
+	u64 alloc = bytes;
+
 	if (!bytes || bytes > (u64)totalram_pages() << PAGE_SHIFT)
 		return -ENOMEM;
-
-	dev->store = __vmalloc(bytes, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+#ifdef BLKEX_PLANT_SHORT_STORE
+	alloc -= SECTOR_SIZE;
+#endif
+	dev->store = __vmalloc(alloc, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
 			       __GFP_RETRY_MAYFAIL);
 	if (!dev->store)
 		return -ENOMEM;
