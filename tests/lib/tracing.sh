@@ -44,8 +44,40 @@ _bt_hist_total() {
 		END { print n + 0 }' "$1"
 }
 
-# _stage OUT NAME FIELD: a field of the "STAGE NAME count mean_ns ..." line
-# (3 count, 4 mean_ns).
+# _bt_hist_pct OUT MAP PCT: the upper end of the row of histogram MAP in
+# which the cumulative count first reaches PCT % of its total: 2^b for
+# the row [2^(b-1), 2^b), 2 for [1], 0 for [0] (stages.bt's p50/p99).
+_bt_hist_pct() {
+	awk -v m="$2:" -v p="$3" '
+		function num(s) {
+			if (s ~ /K$/) return substr(s, 1, length(s) - 1) * 1024
+			if (s ~ /M$/) return substr(s, 1, length(s) - 1) * 1048576
+			if (s ~ /G$/) return substr(s, 1, length(s) - 1) * 1073741824
+			if (s ~ /T$/) return substr(s, 1, length(s) - 1) * 1099511627776
+			return s + 0
+		}
+		$1 == m { on = 1; next }
+		on && /^\[/ {
+			if ($1 ~ /]$/) {
+				v = num(substr($1, 2, length($1) - 2))
+				up[++r] = v ? 2 * v : 0; cnt[r] = $2
+			} else {
+				up[++r] = num(substr($2, 1, length($2) - 1)); cnt[r] = $3
+			}
+			n += cnt[r]
+			next
+		}
+		on { on = 0 }
+		END {
+			for (i = 1; i <= r; i++) {
+				c += cnt[i]
+				if (c * 100 >= n * p) { printf "%d\n", up[i]; exit }
+			}
+		}' "$1"
+}
+
+# _stage OUT NAME FIELD: a field of the "STAGE NAME count mean_ns q2c_pct
+# p50_ns p99_ns" line (3 count, 4 mean_ns, 6 p50_ns, 7 p99_ns).
 _stage() {
 	awk -v s="$2" -v f="$3" '$1 == "STAGE" && $2 == s { print $f }' "$1"
 }
