@@ -10,6 +10,15 @@
  *
  * Every event carries device, hardware queue and tag so that a tool can
  * match the events of one request; no latency is computed in the kernel.
+ *
+ * Built with BLKEX_TRACEPOINTS=n (Kbuild), NOTRACE is defined for every
+ * file of the module, and <linux/tracepoint.h> then declares each
+ * trace_blkex_*() below as an empty static inline: the calls compile to
+ * nothing and no event exists. bench/tracecost.sh compares that build
+ * with the normal one, whose calls sit behind static keys, to measure
+ * what the tracepoints cost when no one listens. The macro has to reach
+ * every file, not just this header: the kernel headers included before
+ * this one have already read <linux/tracepoint.h>.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM blk_example

@@ -18,6 +18,8 @@ out=/mnt/out
 ko=$repo/build/$(uname -r)/blk_example.ko
 # shellcheck source=bench/guest/devices.sh
 . "$repo/bench/guest/devices.sh"
+# shellcheck source=tracing/lib/bt.sh
+. "$repo/tracing/lib/bt.sh"
 
 : "${BENCH_MB:=256}"
 : "${BENCH_REPS:=3}"
@@ -122,30 +124,17 @@ _blkex_reload() {
 
 # _traced_point OUTPUT POINT ARGS...: a point with tracing/stages.bt
 # attached; its summary goes to OUTPUT. bpftrace needs seconds to attach
-# under emulation, so the load starts only once BEGIN has printed.
+# under emulation, so the load starts only once BEGIN has printed. A script
+# that does not attach or stop cleanly (tracing/lib/bt.sh) costs that
+# point's summary, not the run: the miss goes to stages/misses.log.
 _traced_point() {
-	local txt=$1 bt i
+	local txt=$1
 	shift
-	set -m
-	bpftrace "$repo/tracing/stages.bt" > "$txt" 2>&1 &
-	bt=$!
-	set +m
-	for ((i = 0; i < 600; i++)); do
-		grep -q 'Hit Ctrl-C' "$txt" && break
-		sleep 0.1
-	done
+	bt_start "$txt" "$repo/tracing/stages.bt" ||
+		echo "bench: $txt: stages.bt did not attach" | tee -a "$out/stages/misses.log"
 	_point "$@"
-	# bpftrace 0.17 checks for its exit only when epoll_wait() is
-	# interrupted, so a SIGINT that lands elsewhere is lost (seen in 2 of
-	# ~36 stops under TCG; tracing/README.md): repeat it every 10 s, and
-	# give up on the summary after two minutes rather than hang the run.
-	for ((i = 0; i < 120; i++)); do
-		kill -0 "$bt" 2> /dev/null || break
-		((i % 10)) || kill -INT "$bt" 2> /dev/null
-		sleep 1
-	done
-	kill -KILL "$bt" 2> /dev/null || true
-	wait "$bt" || true
+	bt_stop "$BT_PID" ||
+		echo "bench: $txt: stages.bt $BT_ERR" | tee -a "$out/stages/misses.log"
 }
 
 # (2) Workqueue flavours, each reloaded and compared with null_blk in turn.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="tracing/stages.bt against q2c.bt and fio. Both scripts are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean. The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
+DESCRIPTION="tracing/stages.bt against q2c.bt and fio. Both scripts are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50 and p99 columns are there, in order, and name the rows of its histogram in which half and 99% of its requests are counted. The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
@@ -11,7 +11,7 @@ requires() {
 }
 
 test_case() {
-	local ios q2c q2c_pid stages count mean s sum clat
+	local ios q2c q2c_pid stages count mean s sum clat p50 p99
 	ios=$(_scaled 4000)
 	_load
 	_bt_start /tmp/q2c.out "$TRACING/q2c.bt"
@@ -37,6 +37,17 @@ test_case() {
 			'BEGIN { printf "%.1f", a + b }')
 	done
 	_expect_eq "stages.bt q2c count" "$(_stage /tmp/stages.out q2c 3)" "$ios"
+	for s in wq_delay mutex_wait copy completion q2c; do
+		p50=$(_stage /tmp/stages.out $s 6)
+		p99=$(_stage /tmp/stages.out $s 7)
+		[[ $p50 =~ ^[0-9]+$ && $p99 =~ ^[0-9]+$ ]] ||
+			_fail "$s: no p50_ns/p99_ns columns ('$p50' '$p99')"
+		[ "$p50" -le "$p99" ] || _fail "$s: p50 $p50 ns above p99 $p99 ns"
+		_expect_eq "$s p50 row" "$p50" \
+			"$(_bt_hist_pct /tmp/stages.out "@${s}_ns" 50)"
+		_expect_eq "$s p99 row" "$p99" \
+			"$(_bt_hist_pct /tmp/stages.out "@${s}_ns" 99)"
+	done
 	q2c=$(_stage /tmp/stages.out q2c 4)
 	echo "stage means add up to $sum ns; q2c mean $q2c ns (stages.bt), $mean ns (q2c.bt); fio clat mean $clat ns"
 	_within_pct "$sum" "$q2c" 1 ||

@@ -8,50 +8,24 @@
 
 TRACING=/mnt/repo/tracing
 
-# _bt_start OUT SCRIPT [ARGS...]: start bpftrace on SCRIPT in the
-# background, its output in OUT, and return once it has attached (BEGIN has
-# printed); under emulation that takes 10 s or more. Sets BT_PID. Job
-# control is on so that the job keeps SIGINT, which _bt_stop sends.
+# shellcheck source=tracing/lib/bt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tracing/lib/bt.sh"
+
+# _bt_start OUT SCRIPT [ARGS...]: bt_start (tracing/lib/bt.sh), and fail
+# the case if bpftrace did not attach. Sets BT_PID.
 _bt_start() {
-	local out=$1 i
+	bt_start "$@" && return 0
+	cat "$1"
 	shift
-	set -m
-	bpftrace "$@" > "$out" 2>&1 &
-	BT_PID=$!
-	set +m
-	for ((i = 0; i < 1800; i++)); do
-		grep -q 'Hit Ctrl-C' "$out" && return 0
-		kill -0 "$BT_PID" 2> /dev/null || break
-		sleep 0.1
-	done
-	cat "$out"
 	_fail "bpftrace $* did not attach"
 }
 
-# _bt_exited PID: true once the background job PID has exited.
-_bt_exited() {
-	! kill -0 "$1" 2> /dev/null ||
-		[ "$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)" = Z ]
-}
-
-# _bt_stop PID OUT: end the bpftrace job PID with SIGINT, as Ctrl-C does,
-# and fail if it did not exit cleanly. bpftrace 0.17 can miss a SIGINT
-# that arrives while its event loop is outside epoll_wait() (it reads its
-# exit flag only on EINTR), so the signal is repeated every 10 s for two
-# minutes before the job is killed and the case fails.
+# _bt_stop PID OUT: bt_stop, and fail the case, with bpftrace's output, if
+# it did not exit cleanly.
 _bt_stop() {
-	local i
-	for ((i = 0; i < 1200; i++)); do
-		((i % 100)) || kill -INT "$1" 2> /dev/null
-		[ "$i" = 100 ] && echo "bpftrace $1 is still up 10 s after SIGINT"
-		_bt_exited "$1" && break
-		sleep 0.1
-	done
-	_bt_exited "$1" || { kill -KILL "$1"; cat "$2"; _fail "bpftrace ignored SIGINT"; }
-	wait "$1" && return 0
-	i=$?
+	bt_stop "$1" && return 0
 	cat "$2"
-	_fail "bpftrace exited with status $i"
+	_fail "bpftrace $BT_ERR"
 }
 
 # _bt_stats OUT KEY: "count mean_ns" from q2c.bt's "@ns[KEY]: count N,
@@ -70,8 +44,40 @@ _bt_hist_total() {
 		END { print n + 0 }' "$1"
 }
 
-# _stage OUT NAME FIELD: a field of the "STAGE NAME count mean_ns ..." line
-# (3 count, 4 mean_ns).
+# _bt_hist_pct OUT MAP PCT: the upper end of the row of histogram MAP in
+# which the cumulative count first reaches PCT % of its total: 2^b for
+# the row [2^(b-1), 2^b), 2 for [1], 0 for [0] (stages.bt's p50/p99).
+_bt_hist_pct() {
+	awk -v m="$2:" -v p="$3" '
+		function num(s) {
+			if (s ~ /K$/) return substr(s, 1, length(s) - 1) * 1024
+			if (s ~ /M$/) return substr(s, 1, length(s) - 1) * 1048576
+			if (s ~ /G$/) return substr(s, 1, length(s) - 1) * 1073741824
+			if (s ~ /T$/) return substr(s, 1, length(s) - 1) * 1099511627776
+			return s + 0
+		}
+		$1 == m { on = 1; next }
+		on && /^\[/ {
+			if ($1 ~ /]$/) {
+				v = num(substr($1, 2, length($1) - 2))
+				up[++r] = v ? 2 * v : 0; cnt[r] = $2
+			} else {
+				up[++r] = num(substr($2, 1, length($2) - 1)); cnt[r] = $3
+			}
+			n += cnt[r]
+			next
+		}
+		on { on = 0 }
+		END {
+			for (i = 1; i <= r; i++) {
+				c += cnt[i]
+				if (c * 100 >= n * p) { printf "%d\n", up[i]; exit }
+			}
+		}' "$1"
+}
+
+# _stage OUT NAME FIELD: a field of the "STAGE NAME count mean_ns q2c_pct
+# p50_ns p99_ns" line (3 count, 4 mean_ns, 6 p50_ns, 7 p99_ns).
 _stage() {
 	awk -v s="$2" -v f="$3" '$1 == "STAGE" && $2 == s { print $f }' "$1"
 }
