@@ -35,6 +35,7 @@
  */
 struct blkex_queue {
 	struct llist_head pending;	/* of blkex_cmd.node */
+	atomic_t drain_queued;		/* a work item will drain @pending */
 	atomic_t inflight;		/* started and not yet completed */
 	unsigned int alone_run;		/* work_cpu=auto: lone requests in a row */
 	struct work_struct kick;	/* queued by .commit_rqs */

@@ -152,6 +152,13 @@ static void blkex_drain(struct blkex_queue *bq)
 {
 	struct llist_node *batch;
 
+	/*
+	 * From here a new request queues a work item again. The xchg in
+	 * llist_del_all() orders this before the list is taken: a request
+	 * that found drain_queued still set was listed before, and is in
+	 * the batch.
+	 */
+	atomic_set(&bq->drain_queued, 0);
 	while ((batch = llist_del_all(&bq->pending)))
 		blkex_serve_batch(bq->dev, batch);
 }
@@ -226,6 +233,21 @@ static int blkex_work_cpu(struct blkex_queue *bq, bool alone)
 	return cpu < nr_cpu_ids ? cpu : cpumask_first(cpu_online_mask);
 }
 
+/*
+ * Queue @work to drain @bq's pending list, unless a work item already
+ * queued will: it has not started draining yet (drain_queued is still set),
+ * so it takes what was listed before this call. Without this check every
+ * dispatch batch would queue a work item of its own, and at depth most of
+ * them would run only to find the list empty. The atomic xchg orders the
+ * caller's llist_add() before the test.
+ */
+static void blkex_queue_drain(struct blkex_queue *bq, int cpu,
+			      struct work_struct *work)
+{
+	if (!atomic_xchg(&bq->drain_queued, 1))
+		queue_work_on(cpu, bq->dev->wq, work);
+}
+
 static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 				   const struct blk_mq_queue_data *bd)
 {
@@ -243,8 +265,7 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 	alone = atomic_inc_return(&bq->inflight) == 1;
 	llist_add(&cmd->node, &bq->pending);
 	if (bd->last)
-		queue_work_on(blkex_work_cpu(bq, alone), bq->dev->wq,
-			      &cmd->work);
+		blkex_queue_drain(bq, blkex_work_cpu(bq, alone), &cmd->work);
 
 	return BLK_STS_OK;
 }
@@ -255,7 +276,7 @@ static void blkex_commit_rqs(struct blk_mq_hw_ctx *hctx)
 	struct blkex_dev *dev = hctx->queue->queuedata;
 	struct blkex_queue *bq = &dev->queues[hctx->queue_num];
 
-	queue_work_on(blkex_work_cpu(bq, false), dev->wq, &bq->kick);
+	blkex_queue_drain(bq, blkex_work_cpu(bq, false), &bq->kick);
 }
 
 static void blkex_complete_rq(struct request *rq)

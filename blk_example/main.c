@@ -226,6 +226,7 @@ static struct blkex_dev *blkex_add_dev(int index)
 	}
 	for (i = 0; i < nr_queues; i++) {
 		init_llist_head(&dev->queues[i].pending);
+		atomic_set(&dev->queues[i].drain_queued, 0);
 		atomic_set(&dev->queues[i].inflight, 0);
 		INIT_WORK(&dev->queues[i].kick, blkex_kick_work);
 		dev->queues[i].dev = dev;
