@@ -10,7 +10,8 @@
 # in a boot.
 #
 # Environment: KVERS="v1 v2" (kernels), TESTS=REGEX (case names),
-# TEST_SCALE_PCT (I/O sizes, default 100), TEST_HOST_DIR (the host-side
+# TEST_SCALE_PCT (I/O sizes, default 100), BT_ATTACH_S (how long bpftrace
+# may take to attach, default 180), TEST_HOST_DIR (the host-side
 # cases, default tests/host), TEST_KDIR as in tests/vm/build-module.sh,
 # VM_* as in tests/vm/boot.sh.
 set -euo pipefail
@@ -60,6 +61,7 @@ for kver in "${kvers[@]}"; do
 
 	{
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
+		echo "export BT_ATTACH_S=${BT_ATTACH_S:-180}"
 		printf 'exec bash /mnt/repo/tests/lib/suite.sh'
 		for c in "${cases[@]}"; do
 			printf ' /mnt/repo/tests/cases/%s' "$(basename "$c")"

@@ -10,17 +10,18 @@
 # bt_start OUT SCRIPT [ARGS...]: start bpftrace on SCRIPT in the background,
 # its output in OUT, and return 0 once it has attached (BEGIN has printed
 # "Hit Ctrl-C"); under emulation that takes 10 s or more. Returns 1 if
-# bpftrace exited first or had not attached after 180 s. Sets BT_PID.
+# bpftrace exited first or had not attached after BT_ATTACH_S seconds
+# (default 180; a debug kernel needs more). Sets BT_PID.
 # Job control is on while the job starts so that it keeps SIGINT: a
 # background job of a non-interactive shell ignores it otherwise.
 bt_start() {
-	local out=$1 i
+	local out=$1 i limit=$((${BT_ATTACH_S:-180} * 10))
 	shift
 	set -m
 	bpftrace "$@" > "$out" 2>&1 &
 	BT_PID=$!
 	set +m
-	for ((i = 0; i < 1800; i++)); do
+	for ((i = 0; i < limit; i++)); do
 		grep -q 'Hit Ctrl-C' "$out" && return 0
 		bt_exited "$BT_PID" && return 1
 		sleep 0.1
