@@ -6,6 +6,8 @@
 #   make KDIR=...        ... or for the kernel build tree at KDIR
 #   make deps            install what the tests and tools need (Debian)
 #   make test            run the VM test suite on every installed kernel
+#   make test-debug      ... on a lockdep + KASAN + kmemleak kernel built from
+#                        linux-source-6.12 (cached in ~/.cache/blk_example)
 #   make bench           the main job: fio sweeps vs brd and null_blk in the VM
 #   make check           checkpatch, sparse + W=1 on every kernel, shellcheck
 #   make install         into /lib/modules/$(KVER)/updates, then depmod
@@ -35,6 +37,9 @@ deps:
 
 test:
 	tests/run.sh
+
+test-debug:
+	tests/debug/run.sh
 
 bench:
 	bench/run.sh
@@ -80,4 +85,4 @@ dkms-deb:
 soak:
 	tests/soak/run.sh
 
-.PHONY: all modules clean deps test bench soak check install uninstall install-conf dkms-src dkms-deb
+.PHONY: all modules clean deps test test-debug bench soak check install uninstall install-conf dkms-src dkms-deb

@@ -1,0 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Planted: store_mutex taken under a spinlock. The stock kernel says
+# nothing while the mutex is free; CONFIG_DEBUG_ATOMIC_SLEEP reports the
+# first mutex_lock() in atomic context.
+set -euo pipefail
+# shellcheck source=tests/debug/planted/lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+_plant_run sleep-in-atomic BLKEX_PLANT_SLEEP_IN_ATOMIC 003-zero-read \
+	'BUG: sleeping function called from invalid context'

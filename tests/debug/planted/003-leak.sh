@@ -1,0 +1,12 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Planted: teardown forgets to free the hardware-queue array. Nothing
+# notices on the stock kernel; kmemleak's scan after the unload does, and
+# the suite fails the case that leaked.
+set -euo pipefail
+# shellcheck source=tests/debug/planted/lib.sh
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+_plant_run leak BLKEX_PLANT_LEAK 001-load-size \
+	'kmemleak: unreferenced object'

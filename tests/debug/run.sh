@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: tests/debug/run.sh      (what `make test-debug` runs)
+# The whole VM suite on a kernel that reports what a stock kernel hides:
+# lockdep, sleeping in atomic context, KASAN, kmemleak, debug objects, hung
+# tasks (tests/debug/debug.config). Builds that kernel first, or reuses
+# the cached build (tests/debug/build-kernel.sh), builds the module against
+# it, runs every case of tests/cases scaled down, then the planted-bug cases
+# of tests/debug/planted instead of the host cases. Output as tests/run.sh.
+#
+# Environment: as tests/run.sh; here TEST_SCALE_PCT defaults to 10,
+# BT_ATTACH_S to 900 and VM_TIMEOUT to 4 hours.
+set -euo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+dir=$("$here/build-kernel.sh")
+kver=$(cat "$dir/kernelrelease")
+
+export KVERS=$kver
+export VM_KERNEL=$dir/bzImage
+export VM_MODULES=$dir/root
+export TEST_KDIR=$dir/obj
+export TEST_HOST_DIR=$here/planted
+export TEST_SCALE_PCT=${TEST_SCALE_PCT:-10}
+export BT_ATTACH_S=${BT_ATTACH_S:-900}
+export VM_TIMEOUT=${VM_TIMEOUT:-14400}
+# Every KASAN report, not only the first, so that each case is judged.
+export VM_APPEND="kasan_multi_shot ${VM_APPEND:-}"
+exec "$here/../run.sh"
