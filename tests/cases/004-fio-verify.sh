@@ -7,8 +7,9 @@ requires() {
 }
 
 test_case() {
-	local mib=$(( $(_scaled 64) ))
-	local region=$((mib / 4))
+	# A whole number of MiB per job, so that the four cover the disk.
+	local region=$(( ($(_scaled 64) + 3) / 4 ))
+	local mib=$((region * 4))
 	_load num_sectors=$((mib * 2048))
 	# Each job owns a quarter of the disk, so the jobs together cover it
 	# and no job overwrites blocks another one is about to verify.
