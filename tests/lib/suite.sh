@@ -38,10 +38,13 @@ KMEMLEAK=/sys/kernel/debug/kmemleak
 # _kmemleak_scan OUT SINCE: scan for leaks, write what kmemleak reports to
 # OUT and forget it, so that the next scan reports only newer leaks.
 # kmemleak ignores objects younger than 5 s, so a case that started at
-# SINCE ($SECONDS) less than 6 s ago is waited for.
+# SINCE ($SECONDS) less than 6 s ago is waited for. It also holds back an
+# object whose contents changed since the scan before (its first scan
+# counts as a change), so a new leak shows only on a second scan.
 _kmemleak_scan() {
 	local young=$((6 - (SECONDS - $2)))
 	[ "$young" -gt 0 ] && sleep "$young"
+	echo scan > "$KMEMLEAK"
 	echo scan > "$KMEMLEAK"
 	cat "$KMEMLEAK" > "$1"
 	echo clear > "$KMEMLEAK"
