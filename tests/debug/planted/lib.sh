@@ -28,10 +28,12 @@ _plant_run() {
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BLKEX_KO=/mnt/repo/build/planted/$name/blk_example.ko"
 		echo "exec bash /mnt/repo/tests/lib/suite.sh /mnt/repo/tests/cases/$case.sh"
-	} > "$out/job.sh"
-	"$repo/tests/vm/boot.sh" "$kver" "$out/job.sh" "$out" | tee "$out/suite.out" ||
+	} > "$out/plant-job.sh"
+	"$repo/tests/vm/boot.sh" "$kver" "$out/plant-job.sh" "$out" | tee "$out/suite.out" ||
 		echo "the VM exited with status $?"
 
+	grep -Eq "^(not )?ok - $case" "$out/suite.out" ||
+		{ echo "FAIL: $case did not run"; return 1; }
 	grep -q "^not ok - $case" "$out/suite.out" ||
 		{ echo "FAIL: $case passed with $macro: the debug kernel missed the planted bug"; return 1; }
 	grep -Eq "$pattern" "$out/logs/$case.kmsg" ||
