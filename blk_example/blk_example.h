@@ -79,7 +79,7 @@ struct blkex_fault_file {
 	const struct blkex_fault_knob *knob;
 };
 
-#define BLKEX_FAULT_KNOBS	4
+#define BLKEX_FAULT_KNOBS	5
 
 /*
  * Error, delay and hang injection for one disk (fault.c). Set from the
@@ -94,7 +94,7 @@ struct blkex_fault {
 	u32 fail_permille;		/* fail this many in 1000 at random */
 	u32 delay_us;			/* service delay per request */
 	u32 hang_next;			/* drop the next N data requests */
-	enum blkex_fault_dir dir;
+	u32 dir;			/* enum blkex_fault_dir */
 	u64 nth_count;			/* requests counted for @fail_nth */
 	u64 nr_failed;			/* requests ended by injection */
 	u64 nr_hung;			/* requests dropped by @hang_next */

@@ -282,11 +282,15 @@ void blkex_fault_timed_out(struct blkex_dev *dev, bool ended)
 	atomic64_inc(ended ? &dev->fault.nr_timed_out : &dev->fault.nr_rearmed);
 }
 
-/* The numeric debugfs knobs: each a u32 in struct blkex_fault. */
+/*
+ * The debugfs knobs that hold one u32 in struct blkex_fault: a number up to
+ * @max or, when @names is set, one of those names (its index is the value).
+ */
 struct blkex_fault_knob {
 	const char *name;
 	size_t offset;
 	u32 max;
+	const char * const *names;
 };
 
 static const struct blkex_fault_knob blkex_fault_knobs[BLKEX_FAULT_KNOBS] = {
@@ -294,11 +298,43 @@ static const struct blkex_fault_knob blkex_fault_knobs[BLKEX_FAULT_KNOBS] = {
 	{ "fail_permille", offsetof(struct blkex_fault, fail_permille), 1000 },
 	{ "delay_us", offsetof(struct blkex_fault, delay_us), BLKEX_MAX_DELAY_US },
 	{ "hang_next", offsetof(struct blkex_fault, hang_next), BLKEX_MAX_HANG },
+	{ "fail_dir", offsetof(struct blkex_fault, dir),
+	  ARRAY_SIZE(blkex_fault_dir_names) - 1, blkex_fault_dir_names },
 };
 
 static u32 *blkex_knob_ptr(struct blkex_fault_file *ff)
 {
 	return (u32 *)((char *)&ff->dev->fault + ff->knob->offset);
+}
+
+/* @str as the knob's value: its name's index, or a number up to @max. */
+static int blkex_knob_parse(const struct blkex_fault_knob *knob,
+			    const char *str, u32 *v)
+{
+	int i;
+
+	if (!knob->names)
+		return kstrtou32(str, 0, v) || *v > knob->max ? -EINVAL : 0;
+	i = __sysfs_match_string(knob->names, knob->max + 1, str);
+	if (i < 0)
+		return -EINVAL;
+	*v = i;
+	return 0;
+}
+
+static ssize_t blkex_knob_read(struct file *file, char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct blkex_fault_file *ff = file->private_data;
+	u32 v = READ_ONCE(*blkex_knob_ptr(ff));
+	char buf[16];
+	int len;
+
+	if (ff->knob->names)
+		len = scnprintf(buf, sizeof(buf), "%s\n", ff->knob->names[v]);
+	else
+		len = scnprintf(buf, sizeof(buf), "%u\n", v);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
 /*
@@ -320,17 +356,7 @@ static int blkex_knob_copy(struct blkex_dev *dev, const char *name, char *buf,
 	return 0;
 }
 
-static ssize_t blkex_knob_read(struct file *file, char __user *ubuf,
-			       size_t count, loff_t *ppos)
-{
-	struct blkex_fault_file *ff = file->private_data;
-	char buf[16];
-	int len;
-
-	len = scnprintf(buf, sizeof(buf), "%u\n", READ_ONCE(*blkex_knob_ptr(ff)));
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
-}
-
+/* The whole value is checked before anything changes. */
 static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
@@ -345,9 +371,13 @@ static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 	val = strim(buf);
-	if (kstrtou32(val, 0, &v) || v > knob->max) {
-		pr_err("%s: %s=%s is not a number in [0, %u]\n",
-		       dev->disk->disk_name, knob->name, val, knob->max);
+	if (blkex_knob_parse(knob, val, &v)) {
+		if (knob->names)
+			pr_err("%s: %s=%s is not one of read, write, rw\n",
+			       dev->disk->disk_name, knob->name, val);
+		else
+			pr_err("%s: %s=%s is not a number in [0, %u]\n",
+			       dev->disk->disk_name, knob->name, val, knob->max);
 		return -EINVAL;
 	}
 
@@ -364,50 +394,6 @@ static const struct file_operations blkex_knob_fops = {
 	.open	= simple_open,
 	.read	= blkex_knob_read,
 	.write	= blkex_knob_write,
-	.llseek	= default_llseek,
-};
-
-static ssize_t blkex_fail_dir_read(struct file *file, char __user *ubuf,
-				   size_t count, loff_t *ppos)
-{
-	struct blkex_dev *dev = file->private_data;
-	char buf[16];
-	int len;
-
-	mutex_lock(&dev->store_mutex);
-	len = scnprintf(buf, sizeof(buf), "%s\n",
-			blkex_fault_dir_names[dev->fault.dir]);
-	mutex_unlock(&dev->store_mutex);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
-}
-
-static ssize_t blkex_fail_dir_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	struct blkex_dev *dev = file->private_data;
-	char buf[BLKEX_KNOB_LEN];
-	int i, ret;
-
-	ret = blkex_knob_copy(dev, "fail_dir", buf, sizeof(buf), ubuf, count);
-	if (ret)
-		return ret;
-	i = sysfs_match_string(blkex_fault_dir_names, buf);
-	if (i < 0) {
-		pr_err("%s: fail_dir=%s is not one of read, write, rw\n",
-		       dev->disk->disk_name, strim(buf));
-		return -EINVAL;
-	}
-	mutex_lock(&dev->store_mutex);
-	dev->fault.dir = i;
-	mutex_unlock(&dev->store_mutex);
-	return count;
-}
-
-static const struct file_operations blkex_fail_dir_fops = {
-	.owner	= THIS_MODULE,
-	.open	= simple_open,
-	.read	= blkex_fail_dir_read,
-	.write	= blkex_fail_dir_write,
 	.llseek	= default_llseek,
 };
 
@@ -568,7 +554,6 @@ void blkex_fault_add_dev(struct blkex_dev *dev)
 		debugfs_create_file(blkex_fault_knobs[i].name, 0600, dir,
 				    &f->files[i], &blkex_knob_fops);
 	}
-	debugfs_create_file("fail_dir", 0600, dir, dev, &blkex_fail_dir_fops);
 	debugfs_create_file("badblocks", 0600, dir, dev, &blkex_badblocks_fops);
 	debugfs_create_file("stats", 0400, dir, dev, &blkex_stats_fops);
 }

@@ -84,6 +84,7 @@ test_case() {
 	_bad_write blkex0 hang_next 1025
 	_bad_write blkex0 fail_dir both
 	_bad_write blkex0 fail_dir ""
+	_bad_write blkex0 fail_dir 2
 	_bad_write blkex0 badblocks 5-10
 	_bad_write blkex0 badblocks +10-5
 	_bad_write blkex0 badblocks +0-8192
