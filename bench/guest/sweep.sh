@@ -18,6 +18,8 @@ out=/mnt/out
 ko=$repo/build/$(uname -r)/blk_example.ko
 # shellcheck source=bench/guest/devices.sh
 . "$repo/bench/guest/devices.sh"
+# shellcheck source=bench/guest/workloads.sh
+. "$repo/bench/guest/workloads.sh"
 # shellcheck source=tracing/lib/bt.sh
 . "$repo/tracing/lib/bt.sh"
 
@@ -33,15 +35,6 @@ ko=$repo/build/$(uname -r)/blk_example.ko
 : "${BENCH_VARIANT_DEPTHS:=1 32}"
 : "${BENCH_STAGE_DEPTHS:=$BENCH_DEPTHS}"
 : "${BLKEX_ARGS:=}"
-
-# Workload name -> "rw bs rwmixread".
-declare -A WORKLOAD=(
-	[randread-4k]="randread 4k 100"
-	[randwrite-4k]="randwrite 4k 0"
-	[randrw70-4k]="randrw 4k 70"
-	[seqread-128k]="read 128k 100"
-	[seqwrite-128k]="write 128k 0"
-)
 
 mkdir -p "$out/raw"
 : > "$out/points.log"

@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage: bench/ab.sh NAME=REV[:MAKEARG...] NAME=REV[:MAKEARG...] ...
+# Builds of blk_example side by side in one VM boot. Each NAME is the
+# driver's sources (Kbuild, blk_example/) at git revision REV, "." for the
+# working tree, built with the make arguments after the colons. The guest
+# (bench/guest/ab.sh) loads each build in turn beside null_blk
+# (memory_backed=1, irqmode=0) and runs one fio point per depth; every
+# repeat runs them all, in a rotated order, so drift hits all alike. The
+# guest clock counts instructions (as bench/run.sh's BENCH_CLOCK=icount),
+# so a change of a percent shows even on a loaded host. bench/ab.py then
+# prints per depth each build's median IOPS and mean latency and their
+# ratios to the first build and to null_blk.
+#
+#   bench/ab.sh before=cc153df~ after=cc153df     what one commit changed
+#   bench/ab.sh notrace=.:BLKEX_TRACEPOINTS=n normal=.   (bench/tracecost.sh)
+#
+# Environment: AB_WORKLOAD (randread-4k; bench/guest/workloads.sh),
+# AB_DEPTHS ("1 16 32"), AB_NUMJOBS (1), AB_REPS (5), BENCH_MB (64),
+# BENCH_RUNTIME (3), BENCH_RAMP (1), BLKEX_ARGS (module parameters of
+# every build), KVER (default: the newest kernel with headers), BENCH_OUT.
+# Results land in bench/results/<time>-ab-<kver>/: NAME.ko, raw/, ab.txt.
+set -euo pipefail
+
+here=$(dirname "$(readlink -f "$0")")
+repo=$(readlink -f "$here/..")
+[ $# -ge 2 ] || { sed -n '4,5p' "$0" >&2; exit 2; }
+kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
+[ -n "$kver" ] || { echo "ab: no kernel with headers installed; run make deps" >&2; exit 2; }
+kdir=/lib/modules/$kver/build
+out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-ab-$kver}
+mkdir -p "$out"
+out=$(readlink -f "$out")
+
+names=()
+: > "$out/machine.txt"
+for spec in "$@"; do
+	name=${spec%%=*}
+	IFS=: read -ra parts <<< "${spec#*=}"
+	rev=${parts[0]:-}
+	[[ $spec == *=* && $name =~ ^[a-z0-9-]+$ && -n $rev ]] ||
+		{ echo "ab: '$spec' is not NAME=REV[:MAKEARG...] (NAME: a-z, 0-9, -)" >&2; exit 2; }
+	[ ! -e "$out/$name.ko" ] || { echo "ab: $name given twice" >&2; exit 2; }
+	src=$repo/build/ab/$kver/$name
+	rm -rf "$src"
+	mkdir -p "$src"
+	if [ "$rev" = . ]; then
+		cp "$repo/Kbuild" "$src/"
+		mkdir "$src/blk_example"
+		cp -p "$repo"/blk_example/*.[ch] "$src/blk_example/"
+		rev="working tree ($(git -C "$repo" describe --always --dirty))"
+	else
+		git -C "$repo" archive "$rev" Kbuild blk_example | tar -x -C "$src"
+		rev="$rev ($(git -C "$repo" rev-parse --short "$rev"))"
+	fi
+	echo "ab: building $name: $rev ${parts[*]:1}"
+	make -s -C "$kdir" M="$src" "${parts[@]:1}" modules
+	cp "$src/blk_example.ko" "$out/$name.ko"
+	echo "$name: $rev ${parts[*]:1}" >> "$out/machine.txt"
+	names+=("$name")
+done
+
+job=$out/ab-job.sh
+{
+	printf 'export AB_BUILDS=%q\n' "${names[*]}"
+	for v in AB_WORKLOAD AB_DEPTHS AB_NUMJOBS AB_REPS BENCH_MB BENCH_RUNTIME \
+		 BENCH_RAMP BLKEX_ARGS; do
+		[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+	done
+	echo 'exec bash /mnt/repo/bench/guest/ab.sh'
+} > "$job"
+
+echo "ab: results in $out"
+VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
+VM_QEMU_ARGS="${VM_QEMU_ARGS:-} -icount shift=0,sleep=off" \
+	"$repo/tests/vm/boot.sh" "$kver" "$job" "$out"
+
+"$here/ab.py" "$out" "${names[@]}" | tee "$out/ab.txt"
