@@ -10,7 +10,7 @@
 # of tests/debug/planted instead of the host cases. Output as tests/run.sh.
 #
 # Environment: as tests/run.sh; here TEST_SCALE_PCT defaults to 10,
-# BT_ATTACH_S to 900 and VM_TIMEOUT to 4 hours.
+# BT_ATTACH_S to 900, VM_TIMEOUT to 4 hours and VM_BOOT_TIMEOUT to 20 minutes.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -25,6 +25,8 @@ export TEST_HOST_DIR=$here/planted
 export TEST_SCALE_PCT=${TEST_SCALE_PCT:-10}
 export BT_ATTACH_S=${BT_ATTACH_S:-900}
 export VM_TIMEOUT=${VM_TIMEOUT:-14400}
+# It boots in about 3.5 minutes; a boot that hangs is given up after 20.
+export VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-1200}
 # Every KASAN report, not only the first, so that each case is judged.
 export VM_APPEND="kasan_multi_shot ${VM_APPEND:-}"
 exec "$here/../run.sh"

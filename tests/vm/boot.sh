@@ -7,9 +7,12 @@
 # sees the host's root read-only as /, this repository read-only at
 # /mnt/repo and OUTDIR writable at /mnt/out; the kernel console goes to
 # OUTDIR/console.log. Exits with the job's status; 124 if the VM ran past
-# VM_TIMEOUT seconds, 125 if it died without reporting a status.
+# VM_TIMEOUT seconds, 125 if it died without reporting a status or had not
+# started the job after VM_BOOT_TIMEOUT seconds (a kernel that hangs while
+# it boots would otherwise hold a run for all of VM_TIMEOUT).
 #
 # Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (1800),
+# VM_BOOT_TIMEOUT (600),
 # VM_APPEND (extra kernel command line), VM_KERNEL (image; default
 # /boot/vmlinuz-KVER), VM_MODULES (a root holding lib/modules/KVER, for a
 # kernel that is not installed: shared as the guest's /lib/modules),
@@ -23,11 +26,13 @@ here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/../..")
 kernel=${VM_KERNEL:-/boot/vmlinuz-$kver}
 timeout=${VM_TIMEOUT:-1800}
+boot_timeout=${VM_BOOT_TIMEOUT:-600}
 
 [ -r "$kernel" ] || { echo "boot.sh: no kernel image $kernel" >&2; exit 2; }
 mkdir -p "$out"
 out=$(readlink -f "$out")
-rm -f "$out/job.rc" "$out/serial.log" "$out/console.log" "$out/qemu.pid"
+rm -f "$out/job.rc" "$out/job.started" "$out/serial.log" "$out/console.log" \
+	"$out/qemu.pid"
 cp "$job" "$out/job.sh"
 
 modules=${VM_MODULES:-/}/lib/modules
@@ -70,6 +75,12 @@ while kill -0 "$qemu" 2>/dev/null; do
 		echo "boot.sh: $kver ran past ${timeout}s, stopping the VM" >&2
 		kill "$qemu" 2>/dev/null || true
 		status=124
+		break
+	fi
+	if [ ! -e "$out/job.started" ] && (( SECONDS - start > boot_timeout )); then
+		echo "boot.sh: $kver had not started the job after ${boot_timeout}s, stopping the VM; see $out/console.log" >&2
+		kill "$qemu" 2>/dev/null || true
+		status=125
 		break
 	fi
 	sleep 1

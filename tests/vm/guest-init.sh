@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # PID 1 of the test VM, running in the host's root (read-only over 9p).
-# It mounts what programs need to write, runs /mnt/out/job.sh (written by
-# boot.sh) with its output on the first serial port, stores the job's exit
-# status in /mnt/out/job.rc and powers the VM off.
+# It mounts what programs need to write, says it got this far by creating
+# /mnt/out/job.started (boot.sh's boot timeout), runs /mnt/out/job.sh
+# (written by boot.sh) with its output on the first serial port, stores the
+# job's exit status in /mnt/out/job.rc and powers the VM off.
 set -uo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TERM=dumb LC_ALL=C.UTF-8
@@ -23,6 +24,7 @@ ln -s /proc/self/fd /dev/fd 2>/dev/null
 hostname blkex-vm
 
 cd /mnt/out || exit 1
+: > /mnt/out/job.started
 bash /mnt/out/job.sh > /dev/ttyS0 2>&1 < /dev/null
 echo $? > /mnt/out/job.rc
 dmesg > /mnt/out/dmesg.log
