@@ -36,19 +36,11 @@ _load() {
 	! grep -q '^blk_example ' /proc/modules || rmmod blk_example
 	# shellcheck disable=SC2086 # BLKEX_ARGS is a list of parameters
 	insmod "$out/$1.ko" num_sectors=$((BENCH_MB * 2048)) $BLKEX_ARGS
-	_bench_wait_dev /dev/blkex0
-	echo none > /sys/block/blkex0/queue/scheduler
-	fio --name=fill --filename=/dev/blkex0 --rw=write --bs=1M --direct=1 \
-		--ioengine=io_uring --iodepth=8 --output=/dev/null
+	_bench_dev_ready /dev/blkex0
 }
 
-modprobe null_blk nr_devices=0
-mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
 _bench_nullb nullb0 0
-_bench_wait_dev /dev/nullb0
-echo none > /sys/block/nullb0/queue/scheduler
-fio --name=fill --filename=/dev/nullb0 --rw=write --bs=1M --direct=1 \
-	--ioengine=io_uring --iodepth=8 --output=/dev/null
+_bench_dev_ready /dev/nullb0
 
 mkdir -p "$out/raw"
 echo "ab: $(uname -r), $(nproc) CPUs, $AB_WORKLOAD numjobs $AB_NUMJOBS, depths $AB_DEPTHS, $AB_REPS repeats: ${devs[*]}"

@@ -16,8 +16,13 @@ declare -A BENCH_DEV=(
 	[nullblk-softirq]=/dev/nullb1
 )
 
+# _bench_nullb NAME IRQMODE: a memory-backed null_blk made through configfs.
 _bench_nullb() {
 	local name=$1 irqmode=$2 d=/sys/kernel/config/nullb/$1
+	modprobe null_blk nr_devices=0
+	# configfs is a module on Debian: mounted only once null_blk pulled it in.
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs configfs /sys/kernel/config
 	mkdir "$d"
 	echo "$BENCH_MB" > "$d/size"
 	echo 1 > "$d/memory_backed"
@@ -39,23 +44,24 @@ _bench_wait_dev() {
 	return 1
 }
 
+# _bench_dev_ready DEV: DEV there, with no I/O scheduler, every block
+# written once.
+_bench_dev_ready() {
+	_bench_wait_dev "$1" || return 1
+	echo none > "/sys/block/${1#/dev/}/queue/scheduler" 2> /dev/null || true
+	fio --name=fill --filename="$1" --rw=write --bs=1M --direct=1 \
+		--ioengine=io_uring --iodepth=8 --output=/dev/null
+}
+
 bench_devices_up() {
-	local ko=$1 name dev
+	local ko=$1 name
 	shift
 	insmod "$ko" num_sectors=$((BENCH_MB * 2048)) "$@"
 	modprobe brd rd_nr=1 rd_size=$((BENCH_MB * 1024)) max_part=0
-	modprobe null_blk nr_devices=0
-	# configfs is a module on Debian: mounted only once null_blk pulled it in.
-	mountpoint -q /sys/kernel/config ||
-		mount -t configfs configfs /sys/kernel/config
 	_bench_nullb nullb0 0
 	_bench_nullb nullb1 1
 	for name in "${!BENCH_DEV[@]}"; do
-		dev=${BENCH_DEV[$name]}
-		_bench_wait_dev "$dev"
-		echo none > "/sys/block/${dev#/dev/}/queue/scheduler" 2> /dev/null || true
-		fio --name=fill --filename="$dev" --rw=write --bs=1M --direct=1 \
-			--ioengine=io_uring --iodepth=8 --output=/dev/null
+		_bench_dev_ready "${BENCH_DEV[$name]}"
 	done
 }
 
