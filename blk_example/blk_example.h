@@ -162,6 +162,8 @@ struct blkex_eparam {
 };
 
 extern const struct kernel_param_ops blkex_eparam_ops;
+void blkex_names_list(char *buf, size_t size, const char * const *names,
+		      unsigned int nr_names);
 
 /* io.c */
 extern const struct blk_mq_ops blkex_mq_ops;

@@ -363,7 +363,7 @@ static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
 	struct blkex_fault_file *ff = file->private_data;
 	struct blkex_dev *dev = ff->dev;
 	const struct blkex_fault_knob *knob = ff->knob;
-	char buf[BLKEX_KNOB_LEN], *val;
+	char buf[BLKEX_KNOB_LEN], names[80], *val;
 	u32 v;
 	int ret;
 
@@ -372,12 +372,15 @@ static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
 		return ret;
 	val = strim(buf);
 	if (blkex_knob_parse(knob, val, &v)) {
-		if (knob->names)
-			pr_err("%s: %s=%s is not one of read, write, rw\n",
-			       dev->disk->disk_name, knob->name, val);
-		else
+		if (knob->names) {
+			blkex_names_list(names, sizeof(names), knob->names,
+					 knob->max + 1);
+			pr_err("%s: %s=%s is not one of %s\n",
+			       dev->disk->disk_name, knob->name, val, names);
+		} else {
 			pr_err("%s: %s=%s is not a number in [0, %u]\n",
 			       dev->disk->disk_name, knob->name, val, knob->max);
+		}
 		return -EINVAL;
 	}
 

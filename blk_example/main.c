@@ -65,21 +65,32 @@ const struct kernel_param_ops blkex_uparam_ops = {
 	.get = blkex_uparam_get,
 };
 
+/* "a, b, c": @names for a message that says what a setting accepts. */
+void blkex_names_list(char *buf, size_t size, const char * const *names,
+		      unsigned int nr_names)
+{
+	unsigned int i;
+	int len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nr_names; i++)
+		len += scnprintf(buf + len, size - len, "%s%s",
+				 i ? ", " : "", names[i]);
+}
+
 /* struct blkex_eparam's setter and getter (blk_example.h). */
 static int blkex_eparam_set(const char *str, const struct kernel_param *kp)
 {
 	struct blkex_eparam *p = kp->arg;
 	char names[80];
-	int i, len = 0;
+	int i;
 
 	i = __sysfs_match_string(p->names, p->nr_names, str);
 	if (i >= 0) {
 		p->val = i;
 		return 0;
 	}
-	for (i = 0; i < p->nr_names; i++)
-		len += scnprintf(names + len, sizeof(names) - len, "%s%s",
-				 i ? ", " : "", p->names[i]);
+	blkex_names_list(names, sizeof(names), p->names, p->nr_names);
 	pr_err("%s=%s is not one of %s\n", kp->name, str, names);
 	return -EINVAL;
 }

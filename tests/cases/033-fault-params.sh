@@ -83,6 +83,8 @@ test_case() {
 	_bad_write blkex0 delay_us 10000001
 	_bad_write blkex0 hang_next 1025
 	_bad_write blkex0 fail_dir both
+	dmesg | grep -q "blkex0: fail_dir=both is not one of read, write, rw$" ||
+		_fail "fail_dir's message does not list read, write, rw"
 	_bad_write blkex0 fail_dir ""
 	_bad_write blkex0 fail_dir 2
 	_bad_write blkex0 badblocks 5-10
