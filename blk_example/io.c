@@ -29,12 +29,13 @@ static DEFINE_SPINLOCK(blkex_plant_lock);
 #endif
 
 /*
- * Stamps for the blkex_rq_stages event, next to the events whose places
- * they mark. trace_blkex_rq_stages_enabled() is a static key, as the
- * trace_*() calls are: while the event is off, queue_rq only clears the
- * queued stamp, and a request without it is stamped no further and fires
- * no event, so a request queued before the event was enabled cannot
- * report stages it was not stamped for.
+ * Stamps for the blkex_rq_stages event, each taken just before the event
+ * whose place it marks fires (the last one in .complete, before
+ * blkex_rq_complete). trace_blkex_rq_stages_enabled() is a static key,
+ * as the trace_*() calls are: while the event is off, queue_rq only
+ * clears the queued stamp, and a request without it is stamped no further
+ * and fires no event, so a request queued before the event was enabled
+ * cannot report stages it was not stamped for.
  */
 static void blkex_stamp_queued(struct blkex_cmd *cmd)
 {
@@ -46,28 +47,36 @@ static void blkex_stamp_queued(struct blkex_cmd *cmd)
 	}
 }
 
+static bool blkex_stamping(const struct blkex_cmd *cmd)
+{
+	return trace_blkex_rq_stages_enabled() &&
+	       cmd->stamp[BLKEX_STAMP_QUEUED];
+}
+
 static void blkex_stamp(struct blkex_cmd *cmd, enum blkex_stamp at)
 {
-	if (trace_blkex_rq_stages_enabled() && cmd->stamp[BLKEX_STAMP_QUEUED])
+	if (blkex_stamping(cmd))
 		cmd->stamp[at] = ktime_get_ns();
 }
 
 /*
- * Fire blkex_rq_stages for a request that has its queued stamp. A stage
+ * Fire blkex_rq_stages for a request stamped since it was queued; @end is
+ * the stamp taken where blkex_rq_complete fires, 0 if none was. A stage
  * whose event did not fire (no lock for a flush, none of the store for a
  * request failed by fault injection) ends where the one before it did.
  */
-static void blkex_trace_stages(struct request *rq, struct blkex_cmd *cmd)
+static void blkex_trace_stages(struct request *rq, struct blkex_cmd *cmd,
+			       u64 end)
 {
 	u64 *t = cmd->stamp;
 	int i;
 
-	if (!trace_blkex_rq_stages_enabled() || !t[BLKEX_STAMP_QUEUED])
+	if (!end)
 		return;
 	for (i = BLKEX_STAMP_WORK; i < BLKEX_NR_STAMPS; i++)
 		if (!t[i])
 			t[i] = t[i - 1];
-	trace_blkex_rq_stages(rq, cmd->status, t, ktime_get_ns(),
+	trace_blkex_rq_stages(rq, cmd->status, t, end,
 			      atomic_inc_return(&cmd->queue->stages_seq));
 }
 
@@ -333,9 +342,10 @@ static void blkex_commit_rqs(struct blk_mq_hw_ctx *hctx)
 static void blkex_complete_rq(struct request *rq)
 {
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	u64 end = blkex_stamping(cmd) ? ktime_get_ns() : 0;
 
 	trace_blkex_rq_complete(rq, cmd->status);
-	blkex_trace_stages(rq, cmd);
+	blkex_trace_stages(rq, cmd, end);
 	atomic_dec(&cmd->queue->inflight);
 	blk_mq_end_request(rq, cmd->status);
 }

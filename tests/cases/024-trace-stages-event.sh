@@ -1,16 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="the blkex_rq_stages event against the five events it summarises. A bpftrace script takes its own time at blkex_rq_queued, work_start, locked, copied and complete while fio does 4000 4 KiB random reads at iodepth 8. This test will check that every read fires blkex_rq_stages once, that each of its four stage durations agrees with the time between the same two events in the script, within STAGE_TOL_NS on average per request, and that the four add up to the script's queue-to-completion time; and, with reads held in flight by delay_us while the event is enabled, that a request queued before then fires no blkex_rq_stages."
+DESCRIPTION="the blkex_rq_stages event against the five events it summarises. A bpftrace script takes its own time at blkex_rq_queued, work_start, locked, copied and complete while fio does 4000 4 KiB random reads at iodepth 8. This test will check that every read fires blkex_rq_stages once, and that for at least AGREE_PCT % of them each of its four stage durations, and their sum, agrees with the time between the same two events in the script within TOL_NS + TOL_PCT % (a stamp taken one event off would move a whole stage, at least the 4 KiB copy, into the next); and, with reads held in flight by delay_us while the event is enabled, that a request queued before then fires no blkex_rq_stages."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
 
 T=/sys/kernel/tracing
 DBG=/sys/kernel/debug/blk_example/blkex0
-# The script's time is taken in a BPF program a few microseconds of
-# emulation away from the driver's stamp, on both ends of a stage; the
-# copy, the shortest stage, takes several microseconds.
-STAGE_TOL_NS=1000
+# The script takes its time in a BPF program, about a microsecond of
+# emulation after the driver's stamp at either end of a stage, more when
+# the host preempts the VM in between: a few per cent of the requests.
+# The copy, the shortest stage, takes 3 us or more.
+TOL_NS=2000
+TOL_PCT=10
+AGREE_PCT=90
 
 requires() {
 	_have_program bpftrace
@@ -45,20 +48,30 @@ tracepoint:blk_example:blkex_rq_stages
 		@n = count();
 		$a = $w - $q; $b = args->wq_delay;
 		@bt[0] = sum($a); @ev[0] = sum($b);
-		@absd[0] = sum($a > $b ? $a - $b : $b - $a);
+		$d = $a > $b ? $a - $b : $b - $a;
+		@absd[0] = sum($d);
+		if ($d > TOL_NS + $a * TOL_PCT / 100) { @off[0] = count(); }
 		$a = $l - $w; $b = args->mutex_wait;
 		@bt[1] = sum($a); @ev[1] = sum($b);
-		@absd[1] = sum($a > $b ? $a - $b : $b - $a);
+		$d = $a > $b ? $a - $b : $b - $a;
+		@absd[1] = sum($d);
+		if ($d > TOL_NS + $a * TOL_PCT / 100) { @off[1] = count(); }
 		$a = $c - $l; $b = args->copy;
 		@bt[2] = sum($a); @ev[2] = sum($b);
-		@absd[2] = sum($a > $b ? $a - $b : $b - $a);
+		$d = $a > $b ? $a - $b : $b - $a;
+		@absd[2] = sum($d);
+		if ($d > TOL_NS + $a * TOL_PCT / 100) { @off[2] = count(); }
 		$a = $e - $c; $b = args->completion;
 		@bt[3] = sum($a); @ev[3] = sum($b);
-		@absd[3] = sum($a > $b ? $a - $b : $b - $a);
+		$d = $a > $b ? $a - $b : $b - $a;
+		@absd[3] = sum($d);
+		if ($d > TOL_NS + $a * TOL_PCT / 100) { @off[3] = count(); }
 		$a = $e - $q;
 		$b = args->wq_delay + args->mutex_wait + args->copy + args->completion;
 		@bt[4] = sum($a); @ev[4] = sum($b);
-		@absd[4] = sum($a > $b ? $a - $b : $b - $a);
+		$d = $a > $b ? $a - $b : $b - $a;
+		@absd[4] = sum($d);
+		if ($d > TOL_NS + $a * TOL_PCT / 100) { @off[4] = count(); }
 	}
 }
 BT
@@ -70,10 +83,14 @@ _val() {
 }
 
 test_case() {
-	local ios bt n s name bt_mean ev_mean absd i held
+	local ios bt n s name bt_mean ev_mean absd off i held
 	ios=$(_scaled 4000)
 	_load
-	_truth_bt > /tmp/truth.bt
+	{
+		echo "#define TOL_NS $TOL_NS"
+		echo "#define TOL_PCT $TOL_PCT"
+		_truth_bt
+	} > /tmp/truth.bt
 	_bt_start /tmp/truth.out /tmp/truth.bt
 	bt=$BT_PID
 	_fio --name=r4k --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
@@ -89,9 +106,11 @@ test_case() {
 		bt_mean=$(($(_val /tmp/truth.out "bt[$s]") / n))
 		ev_mean=$(($(_val /tmp/truth.out "ev[$s]") / n))
 		absd=$(($(_val /tmp/truth.out "absd[$s]") / n))
-		echo "$name: mean $ev_mean ns by blkex_rq_stages, $bt_mean ns by the five events; mean difference $absd ns"
-		[ "$absd" -le "$STAGE_TOL_NS" ] ||
-			_fail "$name: blkex_rq_stages differs from the events by $absd ns on average, more than $STAGE_TOL_NS"
+		off=$(_val /tmp/truth.out "off[$s]")
+		off=${off:-0}
+		echo "$name: mean $ev_mean ns by blkex_rq_stages, $bt_mean ns by the five events; mean difference $absd ns; $off requests off by more than $TOL_NS ns + $TOL_PCT%"
+		[ $((off * 100)) -le $((n * (100 - AGREE_PCT))) ] ||
+			_fail "$name: $off of $n requests off by more than $TOL_NS ns + $TOL_PCT%"
 		s=$((s + 1))
 	done
 
