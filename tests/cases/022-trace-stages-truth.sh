@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50 and p99 columns are there, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, and the q2c mean is within SAMPLE_TOL_PCT of the PERIOD 1 run's and each stage's share within SAMPLE_TOL_PTS points. The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
+DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50 and p99 columns are there, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, each stage's share is within SAMPLE_TOL_PTS points of the PERIOD 1 run's, the q2c median in the same histogram row or a neighbouring one, and the q2c mean within SAMPLE_TOL_PCT %. The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
 
-# A sample of 500 requests of a 4000 at iodepth 8.
-SAMPLE_TOL_PCT=10
+# A sample of 500 requests of 4000 at iodepth 8. Without the icount clock
+# the host's preemptions give the latencies a long tail (p99 of several ms
+# against a mean of about 1 ms), which a sample mostly misses: its q2c
+# mean came out 3% (6.12) and 8% (6.1) below the PERIOD 1 run's, while
+# the shares agreed within 0.5 points.
+SAMPLE_TOL_PCT=20
 SAMPLE_TOL_PTS=5
 
 requires() {
@@ -87,6 +91,11 @@ _sampled() {
 			'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }' ||
 			_fail "$s: share $a% sampled, $b% of every request"
 	done
+	a=$(_stage /tmp/sampled.out q2c 6)
+	b=$(_stage /tmp/stages.out q2c 6)
+	echo "q2c p50_ns: $a sampled, $b of every request"
+	[ "$a" = "$b" ] || [ "$a" = $((b * 2)) ] || [ $((a * 2)) = "$b" ] ||
+		_fail "sampled q2c median in row $a, $b for every request"
 	a=$(_stage /tmp/sampled.out q2c 4)
 	b=$(_stage /tmp/stages.out q2c 4)
 	echo "q2c mean: $a ns sampled, $b ns of every request"
