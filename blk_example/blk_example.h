@@ -37,6 +37,7 @@ struct blkex_queue {
 	struct llist_head pending;	/* of blkex_cmd.node */
 	atomic_t drain_queued;		/* a work item will drain @pending */
 	atomic_t inflight;		/* started and not yet completed */
+	atomic_t stages_seq;		/* blkex_rq_stages events emitted */
 	unsigned int alone_run;		/* work_cpu=auto: lone requests in a row */
 	struct work_struct kick;	/* queued by .commit_rqs */
 	struct blkex_dev *dev;
@@ -125,6 +126,19 @@ enum blkex_cmd_state {
 	BLKEX_CMD_TIMED_OUT,		/* .timeout has taken it */
 };
 
+/*
+ * Where a request's stages begin, for the blkex_rq_stages event (io.c,
+ * trace.h): taken only while that event is enabled, in ktime ns, 0 when not
+ * taken. The event's last stage ends when it fires, in .complete.
+ */
+enum blkex_stamp {
+	BLKEX_STAMP_QUEUED,		/* with blkex_rq_queued */
+	BLKEX_STAMP_WORK,		/* with blkex_rq_work_start */
+	BLKEX_STAMP_LOCKED,		/* with blkex_rq_locked */
+	BLKEX_STAMP_COPIED,		/* with blkex_rq_copied */
+	BLKEX_NR_STAMPS,
+};
+
 /* The per-request pdu (tag_set.cmd_size): the deferred work and its result. */
 struct blkex_cmd {
 	struct work_struct work;	/* queued by queue_rq, serves the queue */
@@ -134,6 +148,7 @@ struct blkex_cmd {
 	bool hang;			/* the work handler drops it */
 	u64 delay_until;		/* ktime ns not to serve it before */
 	atomic_t state;			/* enum blkex_cmd_state */
+	u64 stamp[BLKEX_NR_STAMPS];	/* enum blkex_stamp */
 };
 
 /*

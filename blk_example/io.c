@@ -28,9 +28,62 @@
 static DEFINE_SPINLOCK(blkex_plant_lock);
 #endif
 
+/*
+ * Stamps for the blkex_rq_stages event, each taken just before the event
+ * whose place it marks fires (the last one in .complete, before
+ * blkex_rq_complete). trace_blkex_rq_stages_enabled() is a static key,
+ * as the trace_*() calls are: while the event is off, queue_rq only
+ * clears the queued stamp, and a request without it is stamped no further
+ * and fires no event, so a request queued before the event was enabled
+ * cannot report stages it was not stamped for.
+ */
+static void blkex_stamp_queued(struct blkex_cmd *cmd)
+{
+	if (trace_blkex_rq_stages_enabled()) {
+		memset(cmd->stamp, 0, sizeof(cmd->stamp));
+		cmd->stamp[BLKEX_STAMP_QUEUED] = ktime_get_ns();
+	} else {
+		cmd->stamp[BLKEX_STAMP_QUEUED] = 0;
+	}
+}
+
+static bool blkex_stamping(const struct blkex_cmd *cmd)
+{
+	return trace_blkex_rq_stages_enabled() &&
+	       cmd->stamp[BLKEX_STAMP_QUEUED];
+}
+
+static void blkex_stamp(struct blkex_cmd *cmd, enum blkex_stamp at)
+{
+	if (blkex_stamping(cmd))
+		cmd->stamp[at] = ktime_get_ns();
+}
+
+/*
+ * Fire blkex_rq_stages for a request stamped since it was queued; @end is
+ * the stamp taken where blkex_rq_complete fires, 0 if none was. A stage
+ * whose event did not fire (no lock for a flush, none of the store for a
+ * request failed by fault injection) ends where the one before it did.
+ */
+static void blkex_trace_stages(struct request *rq, struct blkex_cmd *cmd,
+			       u64 end)
+{
+	u64 *t = cmd->stamp;
+	int i;
+
+	if (!end)
+		return;
+	for (i = BLKEX_STAMP_WORK; i < BLKEX_NR_STAMPS; i++)
+		if (!t[i])
+			t[i] = t[i - 1];
+	trace_blkex_rq_stages(rq, cmd->status, t, end,
+			      atomic_inc_return(&cmd->queue->stages_seq));
+}
+
 /* Copy a read or write request between its pages and the store. */
 static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 {
+	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	bool write = op_is_write(req_op(rq));
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
 	struct req_iterator iter;
@@ -40,11 +93,13 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 	if (!blkex_store_in_range(dev, pos, blk_rq_bytes(rq)))
 		return BLK_STS_IOERR;
 
+	blkex_stamp(cmd, BLKEX_STAMP_LOCKED);
 	trace_blkex_rq_locked(rq);
 	rq_for_each_segment(bv, rq, iter) {
 		blkex_store_copy_bvec(dev, &bv, pos, write);
 		pos += bv.bv_len;
 	}
+	blkex_stamp(cmd, BLKEX_STAMP_COPIED);
 	trace_blkex_rq_copied(rq, BLK_STS_OK);
 
 	return BLK_STS_OK;
@@ -57,13 +112,16 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
  */
 static blk_status_t blkex_zero(struct blkex_dev *dev, struct request *rq)
 {
+	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
 
 	if (!blkex_store_in_range(dev, pos, blk_rq_bytes(rq)))
 		return BLK_STS_IOERR;
 
+	blkex_stamp(cmd, BLKEX_STAMP_LOCKED);
 	trace_blkex_rq_locked(rq);
 	blkex_store_zero(dev, pos, blk_rq_bytes(rq));
+	blkex_stamp(cmd, BLKEX_STAMP_COPIED);
 	trace_blkex_rq_copied(rq, BLK_STS_OK);
 
 	return BLK_STS_OK;
@@ -117,6 +175,7 @@ static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 
 	batch = llist_reverse_order(batch);
 	llist_for_each_entry(cmd, batch, node) {
+		blkex_stamp(cmd, BLKEX_STAMP_WORK);
 		trace_blkex_rq_work_start(blk_mq_rq_from_pdu(cmd));
 		delay_until = max(delay_until, cmd->delay_until);
 	}
@@ -261,6 +320,7 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 	blk_mq_start_request(rq);
 	blkex_fault_stamp(bq->dev, cmd);
 	/* Before the list: from there a worker may finish it on another CPU. */
+	blkex_stamp_queued(cmd);
 	trace_blkex_rq_queued(rq);
 	alone = atomic_inc_return(&bq->inflight) == 1;
 	llist_add(&cmd->node, &bq->pending);
@@ -282,8 +342,10 @@ static void blkex_commit_rqs(struct blk_mq_hw_ctx *hctx)
 static void blkex_complete_rq(struct request *rq)
 {
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	u64 end = blkex_stamping(cmd) ? ktime_get_ns() : 0;
 
 	trace_blkex_rq_complete(rq, cmd->status);
+	blkex_trace_stages(rq, cmd, end);
 	atomic_dec(&cmd->queue->inflight);
 	blk_mq_end_request(rq, cmd->status);
 }
@@ -331,6 +393,7 @@ static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	cmd->status = BLK_STS_OK;
 	cmd->delay_until = 0;
 	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
+	memset(cmd->stamp, 0, sizeof(cmd->stamp));
 	return 0;
 }
 

@@ -9,7 +9,14 @@
  *   blkex_rq_complete    the .complete callback ends the request
  *
  * Every event carries device, hardware queue and tag so that a tool can
- * match the events of one request; no latency is computed in the kernel.
+ * match the events of one request; these five compute no latency.
+ *
+ * blkex_rq_stages fires once per request, right after blkex_rq_complete,
+ * with the time the request spent in each stage between those five
+ * events: one event instead of five for a tool that wants only the
+ * breakdown (tracing/stages.bt). While it is enabled, io.c stamps each
+ * request where the first four events fire; a request queued while it
+ * was off has no stamps and does not fire it.
  *
  * Built with BLKEX_TRACEPOINTS=n (Kbuild), NOTRACE is defined for every
  * file of the module, and <linux/tracepoint.h> then declares each
@@ -117,6 +124,62 @@ DEFINE_EVENT(blkex_rq_status, blkex_rq_copied,
 DEFINE_EVENT(blkex_rq_status, blkex_rq_complete,
 	     TP_PROTO(struct request *rq, blk_status_t status),
 	     TP_ARGS(rq, status)
+);
+
+/*
+ * The four stages of one request, in ns (ktime_get_ns(), the clock of
+ * bpftrace's nsecs), ending where blkex_rq_work_start, blkex_rq_locked,
+ * blkex_rq_copied and blkex_rq_complete fire; their sum is the time from
+ * blkex_rq_queued to blkex_rq_complete. A request that skips an event (a
+ * flush is never locked) spends no time in the stage that event ends, and
+ * the time lands in the next stage. @stamp holds the four starts, in
+ * that order (enum blkex_stamp), and @now the end. @seq numbers the
+ * events of one hardware queue, from 1, for a tool to sample 1 in N
+ * requests without state of its own.
+ */
+TRACE_EVENT(blkex_rq_stages,
+	    TP_PROTO(struct request *rq, blk_status_t status, const u64 *stamp,
+		     u64 now, unsigned int seq),
+	    TP_ARGS(rq, status, stamp, now, seq),
+
+	    TP_STRUCT__entry(__field(dev_t,		dev)
+			     __field(unsigned int,	hctx)
+			     __field(int,		tag)
+			     __field(unsigned int,	op)
+			     __field(sector_t,		sector)
+			     __field(unsigned int,	nr_bytes)
+			     __field(int,		error)
+			     __field(unsigned int,	seq)
+			     __field(u64,		wq_delay)
+			     __field(u64,		mutex_wait)
+			     __field(u64,		copy)
+			     __field(u64,		completion)
+			     __array(char, rwbs, BLKEX_RWBS_LEN)),
+
+	    TP_fast_assign(__entry->dev = rq->q->disk ?
+					  disk_devt(rq->q->disk) : 0;
+			   __entry->hctx = rq->mq_hctx->queue_num;
+			   __entry->tag = rq->tag;
+			   __entry->op = (__force unsigned int)req_op(rq);
+			   __entry->sector = blk_rq_pos(rq);
+			   __entry->nr_bytes = blk_rq_bytes(rq);
+			   __entry->error = blk_status_to_errno(status);
+			   __entry->seq = seq;
+			   __entry->wq_delay = stamp[1] - stamp[0];
+			   __entry->mutex_wait = stamp[2] - stamp[1];
+			   __entry->copy = stamp[3] - stamp[2];
+			   __entry->completion = now - stamp[3];
+			   blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);),
+
+	    TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u error=%d seq=%u wq_delay=%llu mutex_wait=%llu copy=%llu completion=%llu",
+		      MAJOR(__entry->dev), MINOR(__entry->dev), __entry->rwbs,
+		      (unsigned long long)__entry->sector,
+		      __entry->nr_bytes >> 9, __entry->tag, __entry->hctx,
+		      __entry->error, __entry->seq,
+		      (unsigned long long)__entry->wq_delay,
+		      (unsigned long long)__entry->mutex_wait,
+		      (unsigned long long)__entry->copy,
+		      (unsigned long long)__entry->completion)
 );
 
 #endif /* _TRACE_BLKEX_H */

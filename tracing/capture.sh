@@ -3,7 +3,9 @@
 #
 # Usage: tracing/capture.sh [-o FILE] [SECONDS | -- COMMAND [ARGS...]]
 #
-# Records the blk_example events with block:block_rq_issue,
+# Records the five blk_example events of a request's stages (not
+# blkex_rq_stages, which repeats what they say and would add its stamps
+# to the cost) with block:block_rq_issue,
 # block:block_rq_complete and the workqueue events into FILE (default
 # trace.dat): for SECONDS, while COMMAND runs, or until Ctrl-C. Then
 #   tracing/report.py -i FILE --csv requests.csv
@@ -20,8 +22,10 @@ if [ "${1:-}" = -o ]; then
 	shift 2
 fi
 
-events=(-e blk_example -e block:block_rq_issue -e block:block_rq_complete
-	-e workqueue)
+events=(-e block:block_rq_issue -e block:block_rq_complete -e workqueue)
+for ev in queued work_start locked copied complete; do
+	events+=(-e "blk_example:blkex_rq_$ev")
+done
 cmd=()
 case ${1:-} in
 --)	shift; cmd=("$@") ;;

@@ -18,7 +18,8 @@ import subprocess
 import sys
 
 STAGES = ["wq_delay", "mutex_wait", "copy", "completion", "q2c"]
-# The blk_example events in a request's order; "complete" ends it.
+# The blk_example events in a request's order; "complete" ends it. Any
+# other (blkex_rq_stages, if the capture has it) is left out.
 EVENTS = ["queued", "work_start", "locked", "copied", "complete"]
 OPS = {0: "read", 1: "write"}
 
@@ -68,7 +69,7 @@ def main():
     counts = {"unmatched": 0, "block_rq_issue": 0, "block_rq_complete": 0,
               "blkex_work": 0}
     for ts, name, f in events(args.input):
-        if name.startswith("blkex_rq_"):
+        if name.startswith("blkex_rq_") and name[len("blkex_rq_"):] in EVENTS:
             ev = name[len("blkex_rq_"):]
             counts[ev] = counts.get(ev, 0) + 1
             key = (int(f["dev"]), int(f["hctx"]), int(f["tag"]))

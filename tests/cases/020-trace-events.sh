@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="the blk_example tracepoints and the bpftrace tools. This test will check that the five events exist with the documented fields, that one direct 4 KiB read fires each of them once with the same device, hardware queue and tag, that every tracing/*.bt parses, and that q2c.bt with a duration ends by itself."
+DESCRIPTION="the blk_example tracepoints and the bpftrace tools. This test will check that the six events exist with the documented fields, that one direct 4 KiB read fires each of them once with the same device, hardware queue and tag, that blkex_rq_stages prints its sequence number and four durations, that every tracing/*.bt parses, and that q2c.bt with a duration ends by itself."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
 
-EVENTS="blkex_rq_queued blkex_rq_work_start blkex_rq_locked blkex_rq_copied blkex_rq_complete"
+EVENTS="blkex_rq_queued blkex_rq_work_start blkex_rq_locked blkex_rq_copied blkex_rq_complete blkex_rq_stages"
 T=/sys/kernel/tracing
 
 requires() {
@@ -27,6 +27,7 @@ test_case() {
 		want="dev hctx tag op sector nr_bytes rwbs "
 		case $ev in
 		*copied | *complete) want="dev hctx tag op sector nr_bytes error rwbs " ;;
+		*stages) want="dev hctx tag op sector nr_bytes error seq wq_delay mutex_wait copy completion rwbs " ;;
 		esac
 		_expect_eq "$ev fields" "$(_fields "$ev")" "$want"
 		_expect_eq "$ev enabled at load" \
@@ -49,6 +50,8 @@ test_case() {
 		_expect_eq "$ev lines" "$(echo "$line" | wc -l)" 1
 		case $ev in
 		*copied | *complete) [[ $line == *" error=0" ]] || _fail "$ev: $line" ;;
+		*stages) [[ $line =~ " error=0 seq="[0-9]+" wq_delay="[0-9]+" mutex_wait="[0-9]+" copy="[0-9]+" completion="[0-9]+$ ]] ||
+			_fail "$ev: $line" ;;
 		esac
 	done
 	_expect_eq "hctx of all events" \
