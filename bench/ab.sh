@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: bench/ab.sh NAME=REV[:MAKEARG...] NAME=REV[:MAKEARG...] ...
+# Usage: bench/ab.sh NAME=REV[:MAKEARG...][+PARAM...] NAME=... ...
 # Builds of blk_example side by side in one VM boot. Each NAME is the
 # driver's sources (Kbuild, blk_example/) at git revision REV, "." for the
-# working tree, built with the make arguments after the colons. The guest
+# working tree, built with the make arguments after the colons and loaded
+# with the module parameters after the plus signs. The guest
 # (bench/guest/ab.sh) loads each build in turn beside null_blk
 # (memory_backed=1, irqmode=0) and runs one fio point per depth; every
 # repeat runs them all, in a rotated order, so drift hits all alike. The
@@ -15,17 +16,19 @@
 #
 #   bench/ab.sh before=cc153df~ after=cc153df     what one commit changed
 #   bench/ab.sh notrace=.:BLKEX_TRACEPOINTS=n normal=.   (bench/tracecost.sh)
+#   bench/ab.sh q128=. q256=.+queue_depth=256      one build, two settings
 #
 # Environment: AB_WORKLOAD (randread-4k; bench/guest/workloads.sh),
 # AB_DEPTHS ("1 16 32"), AB_NUMJOBS (1), AB_REPS (5), BENCH_MB (64),
 # BENCH_RUNTIME (3), BENCH_RAMP (1), BLKEX_ARGS (module parameters of
 # every build), KVER (default: the newest kernel with headers), BENCH_OUT.
-# Results land in bench/results/<time>-ab-<kver>/: NAME.ko, raw/, ab.txt.
+# Results land in bench/results/<time>-ab-<kver>/: NAME.ko, NAME.args,
+# raw/, ab.txt.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
-[ $# -ge 2 ] || { sed -n '4,5p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '4,8p' "$0" >&2; exit 2; }
 kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
 [ -n "$kver" ] || { echo "ab: no kernel with headers installed; run make deps" >&2; exit 2; }
 kdir=/lib/modules/$kver/build
@@ -37,10 +40,17 @@ names=()
 : > "$out/machine.txt"
 for spec in "$@"; do
 	name=${spec%%=*}
-	IFS=: read -ra parts <<< "${spec#*=}"
+	build=${spec#*=}
+	params=
+	if [[ $build == *+* ]]; then
+		params=${build#*+}
+		params=${params//+/ }
+		build=${build%%+*}
+	fi
+	IFS=: read -ra parts <<< "$build"
 	rev=${parts[0]:-}
 	[[ $spec == *=* && $name =~ ^[a-z0-9-]+$ && -n $rev ]] ||
-		{ echo "ab: '$spec' is not NAME=REV[:MAKEARG...] (NAME: a-z, 0-9, -)" >&2; exit 2; }
+		{ echo "ab: '$spec' is not NAME=REV[:MAKEARG...][+PARAM...] (NAME: a-z, 0-9, -)" >&2; exit 2; }
 	[ ! -e "$out/$name.ko" ] || { echo "ab: $name given twice" >&2; exit 2; }
 	src=$repo/build/ab/$kver/$name
 	rm -rf "$src"
@@ -54,10 +64,11 @@ for spec in "$@"; do
 		git -C "$repo" archive "$rev" Kbuild blk_example | tar -x -C "$src"
 		rev="$rev ($(git -C "$repo" rev-parse --short "$rev"))"
 	fi
-	echo "ab: building $name: $rev ${parts[*]:1}"
+	echo "ab: building $name: $rev ${parts[*]:1}${params:+, loaded with $params}"
 	make -s -C "$kdir" M="$src" "${parts[@]:1}" modules
 	cp "$src/blk_example.ko" "$out/$name.ko"
-	echo "$name: $rev ${parts[*]:1}" >> "$out/machine.txt"
+	echo "$params" > "$out/$name.args"
+	echo "$name: $rev ${parts[*]:1}${params:+, loaded with $params}" >> "$out/machine.txt"
 	names+=("$name")
 done
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run inside the VM by bench/ab.sh: the builds of blk_example in /mnt/out
-# (AB_BUILDS, NAME.ko each) and null_blk (memory_backed=1, irqmode=0), each
+# (AB_BUILDS, NAME.ko each, loaded with BLKEX_ARGS and NAME.args) and null_blk (memory_backed=1, irqmode=0), each
 # for one fio point (AB_WORKLOAD, AB_NUMJOBS) at every depth of AB_DEPTHS.
 # Each repeat runs every device, starting one further along the list than
 # the repeat before, so drift hits all alike; a build is loaded afresh
@@ -33,9 +33,12 @@ read -ra devs <<< "nullblk $AB_BUILDS"
 
 # _load BUILD: a fresh blk_example of that build, written once.
 _load() {
+	local args=
+
+	[ ! -s "$out/$1.args" ] || args=$(cat "$out/$1.args")
 	! grep -q '^blk_example ' /proc/modules || rmmod blk_example
-	# shellcheck disable=SC2086 # BLKEX_ARGS is a list of parameters
-	insmod "$out/$1.ko" num_sectors=$((BENCH_MB * 2048)) $BLKEX_ARGS
+	# shellcheck disable=SC2086 # lists of parameters
+	insmod "$out/$1.ko" num_sectors=$((BENCH_MB * 2048)) $BLKEX_ARGS $args
 	_bench_dev_ready /dev/blkex0
 }
 
