@@ -64,11 +64,12 @@ for spec in "$@"; do
 		git -C "$repo" archive "$rev" Kbuild blk_example | tar -x -C "$src"
 		rev="$rev ($(git -C "$repo" rev-parse --short "$rev"))"
 	fi
-	echo "ab: building $name: $rev ${parts[*]:1}${params:+, loaded with $params}"
+	what="$rev${parts[1]:+ ${parts[*]:1}}${params:+, loaded with $params}"
+	echo "ab: building $name: $what"
 	make -s -C "$kdir" M="$src" "${parts[@]:1}" modules
 	cp "$src/blk_example.ko" "$out/$name.ko"
 	echo "$params" > "$out/$name.args"
-	echo "$name: $rev ${parts[*]:1}${params:+, loaded with $params}" >> "$out/machine.txt"
+	echo "$name: $what" >> "$out/machine.txt"
 	names+=("$name")
 done
 
