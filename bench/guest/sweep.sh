@@ -7,6 +7,10 @@
 # file). Devices run interleaved point by point so drift in the emulated
 # CPU hits all of them alike.
 #
+# BENCH_RESUME=1 (bench/run.sh, booting again after the VM died): the
+# points that points.log lists were finished by an earlier boot and are
+# skipped, so a crash costs the point it hit, not the run.
+#
 # Phases: (1) the sweep over BENCH_WORKLOADS x BENCH_NUMJOBS x BENCH_DEPTHS,
 # each point BENCH_REPS times for every device; (2) blk_example's workqueue
 # flavours (BENCH_WQ_MODES) side by side with null_blk; (3) the per-stage
@@ -37,7 +41,11 @@ ko=$repo/build/$(uname -r)/blk_example.ko
 : "${BLKEX_ARGS:=}"
 
 mkdir -p "$out/raw"
-: > "$out/points.log"
+if [ "${BENCH_RESUME:-0}" = 1 ]; then
+	touch "$out/points.log"
+else
+	: > "$out/points.log"
+fi
 read -ra depths <<< "$BENCH_DEPTHS"
 read -ra njs <<< "$BENCH_NUMJOBS"
 read -ra wls <<< "$BENCH_WORKLOADS"
@@ -56,18 +64,31 @@ total=$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * ${#devs[@]} +
 	  ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS * 2 +
 	  have_stages * 2 * ${#sdepths[@]} * 2 * 2 ))
 done_points=0
+skipped=0
 
 _progress() {
-	local left eta
+	local left eta ran
 	done_points=$((done_points + 1))
 	left=$((total - done_points))
-	if [ "$done_points" -gt 1 ]; then
-		eta=$(( (SECONDS - t0) * left / (done_points - 1) ))
+	ran=$((done_points - skipped))
+	if [ "$ran" -gt 1 ]; then
+		eta=$(( (SECONDS - t0) * left / (ran - 1) ))
 	else
 		eta=$((left * per_point))
 	fi
 	printf 'bench: [%d/%d] %s  %dm%02ds left\n' "$done_points" "$total" \
 		"$*" $((eta / 60)) $((eta % 60))
+}
+
+# _point_file LABEL WORKLOAD NUMJOBS IODEPTH REP: the point's fio output.
+_point_file() {
+	echo "raw/${2}_nj${3}_qd${4}_r${5}_${1}.json"
+}
+
+# _point_done FILE: an earlier boot of a resumed run finished that point
+# (points.log gets its line only once fio has written FILE).
+_point_done() {
+	grep -q " $1\$" "$out/points.log"
 }
 
 # _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]
@@ -76,7 +97,12 @@ _point() {
 	shift 6
 	read -r rw bs mix <<< "${WORKLOAD[$wl]}"
 	size=$((100 / nj))%
-	file=raw/${wl}_nj${nj}_qd${qd}_r${rep}_${label}.json
+	file=$(_point_file "$label" "$wl" "$nj" "$qd" "$rep")
+	if _point_done "$file"; then
+		skipped=$((skipped + 1))
+		_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep: done before"
+		return 0
+	fi
 	_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep"
 	start=$(date +%s.%N)
 	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj \
@@ -123,6 +149,10 @@ _blkex_reload() {
 _traced_point() {
 	local txt=$1
 	shift
+	if _point_done "$(_point_file "$1" "$3" "$4" "$5" "$6")"; then
+		_point "$@"
+		return 0
+	fi
 	bt_start "$txt" "$repo/tracing/stages.bt" ||
 		echo "bench: $txt: stages.bt did not attach" | tee -a "$out/stages/misses.log"
 	_point "$@"
