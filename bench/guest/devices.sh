@@ -29,7 +29,7 @@ _bench_nullb() {
 	echo "$irqmode" > "$d/irqmode"
 	echo 2 > "$d/queue_mode"
 	echo 512 > "$d/blocksize"
-	echo 128 > "$d/hw_queue_depth"
+	echo 256 > "$d/hw_queue_depth"	# as blk_example's queue_depth
 	nproc > "$d/submit_queues"
 	echo 1 > "$d/power"
 }

@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="modinfo on the built module. This test will check that every parameter is listed with a description and a default, and that the license and description are set."
+DESCRIPTION="modinfo on the built module. This test will check that every parameter is listed with a description and a default, that the license and description are set, and that the disk gets the documented default queue depth."
 
 requires() {
 	_have_program modinfo
 }
 
 test_case() {
-	local info p
+	local info p depth
 	info=$(modinfo "$BLKEX_KO")
 	echo "$info"
 	for p in num_sectors logical_block_size nr_devices hw_queues queue_depth wq_mode \
@@ -26,4 +26,10 @@ test_case() {
 	done
 	_expect_eq "num_sectors in sysfs" \
 		"$(cat /sys/module/blk_example/parameters/num_sectors)" 2048
+	# The documented default queue depth is the one the disk gets.
+	depth=$(echo "$info" | sed -n 's/^parm: *queue_depth:.*Default: \([0-9]*\).*/\1/p')
+	_expect_eq "queue_depth in sysfs" \
+		"$(cat /sys/module/blk_example/parameters/queue_depth)" "$depth"
+	_expect_eq "nr_requests of blkex0 (no I/O scheduler)" \
+		"$(cat /sys/block/blkex0/queue/nr_requests)" "$depth"
 }
