@@ -80,13 +80,13 @@ trap 'kill "$sampler" 2> /dev/null || true' EXIT
 echo "bench: results in $out"
 boots=${BENCH_BOOTS:-3}
 for (( boot = 1; ; boot++ )); do
-	before=$(wc -l < "$out/points.log" 2> /dev/null || echo 0)
+	before=$(wc -l 2> /dev/null < "$out/points.log" || echo 0)
 	status=0
 	VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-14400} \
 	VM_QEMU_ARGS="${VM_QEMU_ARGS:-} $clock_args" \
 		"$repo/tests/vm/boot.sh" "$kver" "$job" "$out" || status=$?
 	[ "$status" != 0 ] || break
-	after=$(wc -l < "$out/points.log" 2> /dev/null || echo 0)
+	after=$(wc -l 2> /dev/null < "$out/points.log" || echo 0)
 	if (( boot >= boots || after <= before )); then
 		kill "$sampler" 2> /dev/null || true
 		echo "bench: the sweep failed (status $status); see $out/serial.log and $out/console.log" >&2

@@ -48,7 +48,7 @@ _bench_wait_dev() {
 # written once.
 _bench_dev_ready() {
 	_bench_wait_dev "$1" || return 1
-	echo none > "/sys/block/${1#/dev/}/queue/scheduler" 2> /dev/null || true
+	echo none 2> /dev/null > "/sys/block/${1#/dev/}/queue/scheduler" || true
 	fio --name=fill --filename="$1" --rw=write --bs=1M --direct=1 \
 		--ioengine=io_uring --iodepth=8 --output=/dev/null
 }

@@ -17,7 +17,7 @@ _fail() {
 }
 
 _points() {
-	wc -l < "$out/points.log" 2> /dev/null || echo 0
+	wc -l 2> /dev/null < "$out/points.log" || echo 0
 }
 
 rm -rf "$out"
