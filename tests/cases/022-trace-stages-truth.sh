@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50 and p99 columns are there, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, every stage's p50 and p99 rows are those of the PERIOD 1 run or a neighbouring row, and the q2c mean is within a factor of 2 of it (a loose bound: see SAMPLE_NOTE). The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
+DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50 and p99 columns are there, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, every stage's p50 row, and its p99 row when 400 or more requests were sampled, are those of the PERIOD 1 run or a neighbouring row, and the q2c mean is within a factor of 2 of it (a loose bound: see SAMPLE_NOTE). The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
@@ -13,6 +13,14 @@ DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PE
 # bound: on a loaded host, on 6.1, the sampled q2c mean was 852 us against
 # 1461 us and the completion share 44% against 65%, while every stage's
 # p50 and p99 rows were equal. The rows are what is compared.
+#
+# SAMPLE_MIN_P99: a 99th percentile of fewer than 400 sampled requests rests
+# on the three slowest or fewer, and whether the sample caught any of the
+# population's outliers is luck. On the debug kernel at TEST_SCALE_PCT=10
+# (400 I/Os, 50 sampled) the copy stage's sampled p99 row was 32 us against
+# 2 ms for every request: the 4 slowest copies of 400 were none of the 50.
+# Below 400 sampled requests the p99 rows are printed, not compared.
+SAMPLE_MIN_P99=400
 
 requires() {
 	_have_program bpftrace
@@ -89,12 +97,18 @@ _sampled() {
 	awk -v c="$count" -v n="$ios" -v q="$nq" \
 		'BEGIN { d = c - n / 8; if (d < 0) d = -d; exit !(d <= 3 * q) }' ||
 		_fail "sampled $count requests, not 1 in 8 of $ios within $((3 * nq))"
+	[ "$count" -ge "$SAMPLE_MIN_P99" ] ||
+		echo "p99 rows printed, not compared: $count sampled requests, fewer than $SAMPLE_MIN_P99 (SAMPLE_MIN_P99)"
 	for s in wq_delay mutex_wait copy completion q2c; do
 		_expect_eq "sampled $s count" "$(_stage /tmp/sampled.out $s 3)" "$count"
 		_expect_eq "sampled $s histogram" \
 			"$(_bt_hist_total /tmp/sampled.out "@${s}_ns")" "$count"
 		_near_row $s p50 "$(_stage /tmp/sampled.out $s 6)" "$(_stage /tmp/stages.out $s 6)"
-		_near_row $s p99 "$(_stage /tmp/sampled.out $s 7)" "$(_stage /tmp/stages.out $s 7)"
+		if [ "$count" -ge "$SAMPLE_MIN_P99" ]; then
+			_near_row $s p99 "$(_stage /tmp/sampled.out $s 7)" "$(_stage /tmp/stages.out $s 7)"
+		else
+			echo "$s p99_ns: $(_stage /tmp/sampled.out $s 7) sampled, $(_stage /tmp/stages.out $s 7) of every request (not compared)"
+		fi
 	done
 	a=$(_stage /tmp/sampled.out q2c 4)
 	b=$(_stage /tmp/stages.out q2c 4)
