@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="delay injection. This test will check that delay_us, from a load parameter or from debugfs, adds at least that much to fio's mean completion latency at depth 1, that at depth 32 the requests are delayed together rather than one after the other (as null_blk's completion_nsec), and that setting it back to 0 removes it."
+DESCRIPTION="delay injection. This test will check that delay_us, from a load parameter or from debugfs, makes fio's mean completion latency at depth 1 at least that long (the delay counts from queue_rq, so the deferral overlaps it), that at depth 32 the requests are delayed together rather than one after the other (as null_blk's completion_nsec), and that setting it back to 0 removes it."
 
 requires() {
 	_have_program fio
@@ -27,9 +27,14 @@ test_case() {
 	base=$(_lat_us 1)
 	echo "mean latency: with delay_us=5000 $slow us at depth 1 and $deep us" \
 	     "at depth 32; $long us with delay_us=20000; $base us with delay_us=0"
-	[ "$slow" -ge $((base + 5000)) ] || _fail "depth 1: $slow us, want >= $base + 5000"
+	# The delay counts from queue_rq: a request is served no sooner, so the
+	# deferral's own latency overlaps it rather than adding to it (on the
+	# debug kernel under load, 7017 us with delay_us=5000 against 2763 us
+	# without). At least the delay, then, and not the delay plus base.
+	[ "$slow" -ge 5000 ] || _fail "depth 1: $slow us, want >= 5000"
 	[ "$slow" -le $((base + 25000)) ] || _fail "depth 1: $slow us, far above $base + 5000"
-	[ "$long" -ge $((base + 20000)) ] || _fail "delay_us=20000: $long us"
+	[ "$long" -ge 20000 ] || _fail "delay_us=20000: $long us"
+	[ "$base" -lt 5000 ] || _fail "delay_us=0: $base us, the delay was not removed"
 	[ "$long" -le $((base + 40000)) ] || _fail "delay_us=20000: $long us, far above"
 	# One after the other, 32 requests in flight would take about 32
 	# delays; together about one (2 to 3 times the depth-1 latency on 6.1
