@@ -11,10 +11,8 @@ set -euo pipefail
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
 out=$repo/build/bench-quick
 
-_fail() {
-	echo "FAIL: $*"
-	exit 1
-}
+# shellcheck source=tests/host/lib/fail.sh
+. "$repo/tests/host/lib/fail.sh"
 
 _points() {
 	wc -l 2> /dev/null < "$out/points.log" || echo 0

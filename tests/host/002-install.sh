@@ -20,10 +20,8 @@ out=$repo/build/install-test
 # shellcheck source=tests/lib/kmsg-patterns.sh
 . "$repo/tests/lib/kmsg-patterns.sh"
 
-_fail() {
-	echo "FAIL: $*"
-	exit 1
-}
+# shellcheck source=tests/host/lib/fail.sh
+. "$repo/tests/host/lib/fail.sh"
 
 rm -rf "$out"
 mkdir -p "$out"

@@ -14,10 +14,8 @@ repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
 out=$repo/build/boot-retry-test
 boot=$repo/tests/vm/boot.sh
 
-_fail() {
-	echo "FAIL: $*"
-	exit 1
-}
+# shellcheck source=tests/host/lib/fail.sh
+. "$repo/tests/host/lib/fail.sh"
 
 rm -rf "$out"
 mkdir -p "$out"
