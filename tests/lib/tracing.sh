@@ -44,11 +44,11 @@ _bt_hist_total() {
 		END { print n + 0 }' "$1"
 }
 
-# _bt_hist_pct OUT MAP PCT: the upper end of the row of histogram MAP in
-# which the cumulative count first reaches PCT % of its total: 2^b for
-# the row [2^(b-1), 2^b), 2 for [1], 0 for [0] (stages.bt's p50/p99).
-_bt_hist_pct() {
-	awk -v m="$2:" -v p="$3" '
+# _bt_hist_rows OUT MAP: one "UPPER COUNT" line per row of histogram MAP,
+# UPPER being the row's upper end: 2^b for [2^(b-1), 2^b), 2 for [1],
+# 0 for [0].
+_bt_hist_rows() {
+	awk -v m="$2:" '
 		function num(s) {
 			if (s ~ /K$/) return substr(s, 1, length(s) - 1) * 1024
 			if (s ~ /M$/) return substr(s, 1, length(s) - 1) * 1048576
@@ -60,20 +60,27 @@ _bt_hist_pct() {
 		on && /^\[/ {
 			if ($1 ~ /]$/) {
 				v = num(substr($1, 2, length($1) - 2))
-				up[++r] = v ? 2 * v : 0; cnt[r] = $2
+				printf "%d %d\n", v ? 2 * v : 0, $2
 			} else {
-				up[++r] = num(substr($2, 1, length($2) - 1)); cnt[r] = $3
+				printf "%d %d\n", num(substr($2, 1, length($2) - 1)), $3
 			}
-			n += cnt[r]
 			next
 		}
-		on { on = 0 }
+		on { on = 0 }' "$1"
+}
+
+# _bt_hist_pct OUT MAP PCT: the upper end of the row of histogram MAP in
+# which the cumulative count first reaches PCT % of its total, as
+# stages.bt computes its p50_ns and p99_ns.
+_bt_hist_pct() {
+	_bt_hist_rows "$1" "$2" | awk -v p="$3" '
+		{ up[NR] = $1; cnt[NR] = $2; n += $2 }
 		END {
-			for (i = 1; i <= r; i++) {
+			for (i = 1; i <= NR; i++) {
 				c += cnt[i]
 				if (c * 100 >= n * p) { printf "%d\n", up[i]; exit }
 			}
-		}' "$1"
+		}'
 }
 
 # _stage OUT NAME FIELD: a field of the "STAGE NAME count mean_ns q2c_pct
