@@ -52,22 +52,23 @@ for spec in "$@"; do
 	[[ $spec == *=* && $name =~ ^[a-z0-9-]+$ && -n $rev ]] ||
 		{ echo "ab: '$spec' is not NAME=REV[:MAKEARG...][+PARAM...] (NAME: a-z, 0-9, -)" >&2; exit 2; }
 	[ ! -e "$out/$name.ko" ] || { echo "ab: $name given twice" >&2; exit 2; }
-	src=$repo/build/ab/$kver/$name
-	rm -rf "$src"
-	mkdir -p "$src"
+	mod=$repo/build/ab/$kver/$name
+	rm -rf "$mod"
+	mkdir -p "$mod"
 	if [ "$rev" = . ]; then
-		cp "$repo/Kbuild" "$src/"
-		mkdir "$src/blk_example"
-		cp -p "$repo"/blk_example/*.[ch] "$src/blk_example/"
+		tree=$repo
 		rev="working tree ($(git -C "$repo" describe --always --dirty))"
 	else
-		git -C "$repo" archive "$rev" Kbuild blk_example | tar -x -C "$src"
+		tree=$mod/tree
+		mkdir "$tree"
+		git -C "$repo" archive "$rev" Kbuild blk_example | tar -x -C "$tree"
 		rev="$rev ($(git -C "$repo" rev-parse --short "$rev"))"
 	fi
 	what="$rev${parts[1]:+ ${parts[*]:1}}${params:+, loaded with $params}"
 	echo "ab: building $name: $what"
-	make -s -C "$kdir" M="$src" "${parts[@]:1}" modules
-	cp "$src/blk_example.ko" "$out/$name.ko"
+	TEST_KDIR=$kdir MODULE_SRC=$tree MODULE_OUT=$mod \
+		"$repo/tests/vm/build-module.sh" "$kver" "${parts[@]:1}"
+	cp "$mod/blk_example.ko" "$out/$name.ko"
 	echo "$params" > "$out/$name.args"
 	echo "$name: $what" >> "$out/machine.txt"
 	names+=("$name")

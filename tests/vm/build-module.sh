@@ -7,22 +7,25 @@
 # kernel needs its own objects), leaving build/KVER/blk_example.ko.
 #
 # Environment: TEST_KDIR (the kernel build tree; default
-# /lib/modules/KVER/build), MODULE_OUT (where src/ and the .ko go; default
-# build/KVER), KCFLAGS (extra compiler flags, as for any kernel build).
+# /lib/modules/KVER/build), MODULE_SRC (a directory holding Kbuild and
+# blk_example/, e.g. another revision's; default this repository),
+# MODULE_OUT (where src/ and the .ko go; default build/KVER), KCFLAGS
+# (extra compiler flags, as for any kernel build).
 set -euo pipefail
 
 kver=$1
 shift
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
 kdir=${TEST_KDIR:-/lib/modules/$kver/build}
+from=${MODULE_SRC:-$repo}
 out=${MODULE_OUT:-$repo/build/$kver}
 src=$out/src
 
 [ -d "$kdir" ] || { echo "build-module.sh: no kernel tree at $kdir (install linux-headers-$kver)" >&2; exit 2; }
 mkdir -p "$src"
-cp -u "$repo/Kbuild" "$src/"
+cp -p "$from/Kbuild" "$src/"
 mkdir -p "$src/blk_example"
 rm -f "$src"/blk_example/*.[ch]
-cp -p "$repo"/blk_example/*.[ch] "$src/blk_example/"
+cp -p "$from"/blk_example/*.[ch] "$src/blk_example/"
 make -s -C "$kdir" M="$src" "$@" modules
 cp "$src/blk_example.ko" "$out/blk_example.ko"
