@@ -9,11 +9,11 @@
 # including a kernel log with an oops, warning or lockdep report anywhere
 # in a boot.
 #
-# Environment: KVERS="v1 v2" (kernels), TESTS=REGEX (case names),
-# TEST_SCALE_PCT (I/O sizes, default 100), BT_ATTACH_S (how long bpftrace
-# may take to attach, default 180), TEST_HOST_DIR (the host-side
-# cases, default tests/host), TEST_KDIR as in tests/vm/build-module.sh,
-# VM_* as in tests/vm/boot.sh.
+# Environment: KVERS="v1 v2" (kernels), TESTS=REGEX (matched against the
+# cases' file names), TEST_SCALE_PCT (I/O sizes, default 100),
+# BT_ATTACH_S (how long bpftrace may take to attach, default 180),
+# TEST_HOST_DIR (the host-side cases, default tests/host), TEST_KDIR as
+# in tests/vm/build-module.sh, VM_* as in tests/vm/boot.sh.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -24,10 +24,18 @@ results=$repo/build/test-results
 
 mapfile -t kvers < <("$here/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || { echo "run.sh: no kernel with headers installed; run make deps" >&2; exit 2; }
-mapfile -t cases < <(find "$here/cases" -name '[0-9]*.sh' | sort |
-		     grep -E "${TESTS:-.}")
-mapfile -t hcases < <(find "${TEST_HOST_DIR:-$here/host}" -name '[0-9]*.sh' | sort |
-		      grep -E "${TESTS:-.}")
+# _pick DIR: the cases in DIR whose file name matches TESTS. The name, not
+# the path: a checkout in, say, /work/clone-036 would match every case.
+_pick() {
+	local f
+	[ -d "$1" ] || return 0
+	while read -r f; do
+		[[ ${f##*/} =~ ${TESTS:-.} ]] && echo "$f"
+	done < <(find "$1" -maxdepth 1 -name '[0-9]*.sh' | sort)
+	return 0
+}
+mapfile -t cases < <(_pick "$here/cases")
+mapfile -t hcases < <(_pick "${TEST_HOST_DIR:-$here/host}")
 [ "$((${#cases[@]} + ${#hcases[@]}))" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
 
 [ "${#cases[@]}" -gt 0 ] || kvers=()
