@@ -48,7 +48,12 @@ text = open(sys.argv[1]).read()
 d = json.loads(text[text.index("{"):])
 for j in d["jobs"]:
     print(j["jobname"], j["error"], j.get("total_err", 0),
-          j["read"]["io_bytes"], j["write"]["io_bytes"])' "$1"
+          j["read"]["io_bytes"], j["write"]["io_bytes"])
+    # When the job ran, for the toggles log (epoch s): fio 3.33 gives
+    # the end of the run and the seconds each job took.
+    print("# %s ran %d s, %.1f s of I/O, until %.3f" % (j["jobname"],
+          j["elapsed"], j["job_runtime"] / 1000, d["timestamp_ms"] / 1000),
+          file=sys.stderr)' "$1"
 }
 
 # Toggle bad blocks and the delay until the file $work/stop appears.
@@ -64,6 +69,7 @@ _toggler() {
 		fi
 		on=$((1 - on))
 		n=$((n + 1))
+		echo "$(date +%s.%N | cut -c1-14) bad=$on $(tr '\n' ' ' < $dbg/stats)" >> "$work/toggles.log"
 		sleep 2
 	done
 	echo clear > $dbg/badblocks
@@ -159,7 +165,7 @@ verify=null
 continue_on_error=io
 JOB
 
-rm -f "$work/stop"
+rm -f "$work/stop" "$work/toggles.log"
 _toggler &
 toggler=$!
 _filler &
@@ -174,6 +180,8 @@ echo "# fio (job, error, total_err, bytes read, bytes written):"
 _fio_job "$work/fio.json" > "$work/jobs" || echo "no-fio-output 1 1 0 0" > "$work/jobs"
 sed 's/^/#   /' "$work/jobs"
 echo "# fault stats: $(tr '\n' ' ' < $dbg/stats); toggles $(cat "$work/toggles")"
+echo "# toggles (epoch s, bad blocks on after it, the counts before it):"
+sed 's/^/#   /' "$work/toggles.log"
 echo "# ext4 rounds $(cat "$work/rounds"), files $(wc -l < "$work/sums")"
 
 # Every verify job wrote, read back what it wrote (verify_backlog) and
