@@ -7,7 +7,7 @@
 #   blkex0  four fio verify jobs on 0..96 MiB, random and sequential, block
 #           sizes 512 B..1 MiB, depths 1..32, verifying as they go
 #           (verify_backlog); a fifth job reads and writes 96..128 MiB,
-#           where bad blocks are switched on and off every 2 s, and
+#           where bad blocks are switched on and off every 256 requests, and
 #           delay_us switches between 0 and 200 on the whole disk;
 #   blkex1  ext4 filled with checksummed files, some deleted, synced and
 #           trimmed in rounds, then checked with fsck.
@@ -56,21 +56,33 @@ for j in d["jobs"]:
           file=sys.stderr)' "$1"
 }
 
-# Toggle bad blocks and the delay until the file $work/stop appears.
+# Toggle bad blocks and the delay until the file $work/stop appears: on at
+# once, then again each time blkex0 has completed TOGGLE_IOS more requests
+# (and at most once a second). Counting requests rather than seconds
+# keeps a bad window inside the I/O on any kernel: on the debug kernel
+# fio spent 60 of its 70 s setting up, toggles every "2 s" came 20-35 s
+# apart, and one run's 10 s of I/O fell between two bad windows, so
+# nothing was injected. Builtins only: a fork costs a second there.
+TOGGLE_IOS=256
 _toggler() {
-	local on=0 n=0
+	local on=0 n=0 last=-1 r w st
 	while [ ! -e "$work/stop" ]; do
-		if [ $on = 0 ]; then
-			echo "+$bad_start-$bad_end" > $dbg/badblocks
-			echo 200 > $dbg/delay_us
-		else
-			echo clear > $dbg/badblocks
-			echo 0 > $dbg/delay_us
+		read -r r _ _ _ w _ < /sys/block/blkex0/stat
+		if [ "$last" -lt 0 ] || [ $((r + w)) -ge $((last + TOGGLE_IOS)) ]; then
+			last=$((r + w))
+			if [ $on = 0 ]; then
+				echo "+$bad_start-$bad_end" > $dbg/badblocks
+				echo 200 > $dbg/delay_us
+			else
+				echo clear > $dbg/badblocks
+				echo 0 > $dbg/delay_us
+			fi
+			on=$((1 - on))
+			n=$((n + 1))
+			mapfile -t st < $dbg/stats
+			printf '%(%s)T bad=%d requests=%d %s\n' -1 $on "$last" "${st[*]}" >> "$work/toggles.log"
 		fi
-		on=$((1 - on))
-		n=$((n + 1))
-		echo "$(date +%s.%N | cut -c1-14) bad=$on $(tr '\n' ' ' < $dbg/stats)" >> "$work/toggles.log"
-		sleep 2
+		sleep 1
 	done
 	echo clear > $dbg/badblocks
 	echo 0 > $dbg/delay_us
@@ -180,7 +192,7 @@ echo "# fio (job, error, total_err, bytes read, bytes written):"
 _fio_job "$work/fio.json" > "$work/jobs" || echo "no-fio-output 1 1 0 0" > "$work/jobs"
 sed 's/^/#   /' "$work/jobs"
 echo "# fault stats: $(tr '\n' ' ' < $dbg/stats); toggles $(cat "$work/toggles")"
-echo "# toggles (epoch s, bad blocks on after it, the counts before it):"
+echo "# toggles (epoch s, bad blocks on after it, blkex0's requests so far, the fault counts):"
 sed 's/^/#   /' "$work/toggles.log"
 echo "# ext4 rounds $(cat "$work/rounds"), files $(wc -l < "$work/sums")"
 
