@@ -23,7 +23,7 @@ DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PE
 # were fine, at the 10% scale (400 requests, 50 sampled): the copy
 # stage's p99 row was 32 us against 2 ms for every request (the 4
 # slowest of 400 were none of the 50), and the completion stage's p50 row
-# was 128 us against 2 ms (its times fall in two clusters either side of
+# was 131 us against 2 ms (its times fall in two clusters either side of
 # 50%). tests/host/004-sample-fair.sh holds those runs' histograms.
 
 requires() {

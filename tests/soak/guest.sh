@@ -61,8 +61,9 @@ for j in d["jobs"]:
 # (and at most once a second). Counting requests rather than seconds
 # keeps a bad window inside the I/O on any kernel: on the debug kernel
 # fio spent 60 of its 70 s setting up, toggles every "2 s" came 20-35 s
-# apart, and one run's 10 s of I/O fell between two bad windows, so
-# nothing was injected. Builtins only: a fork costs a second there.
+# apart (in a run that also forked date, cut and tr per toggle to log
+# it), and one run's 10 s of I/O fell between two bad windows, so nothing
+# was injected. The loop forks only sleep, and logs with builtins.
 TOGGLE_IOS=256
 _toggler() {
 	local on=0 n=0 last=-1 r w st
