@@ -3,7 +3,8 @@
 #
 # Run inside the VM by bench/ab.sh: the builds of blk_example in /mnt/out
 # (AB_BUILDS, NAME.ko each, loaded with BLKEX_ARGS and NAME.args) and
-# null_blk (memory_backed=1, irqmode=0), each for one fio point (AB_WORKLOAD, AB_NUMJOBS) at every depth of AB_DEPTHS.
+# null_blk (memory_backed=1, irqmode=0), each for one fio point
+# (AB_WORKLOAD, AB_NUMJOBS) at every depth of AB_DEPTHS.
 # Each repeat runs every device, starting one further along the list than
 # the repeat before, so drift hits all alike; a build is loaded afresh
 # (and written once) for each repeat. Writes
