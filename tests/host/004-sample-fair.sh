@@ -24,17 +24,17 @@ stages="wq_delay mutex_wait copy completion q2c"
 # shellcheck source=tests/lib/sample.sh
 . "$repo/tests/lib/sample.sh"
 
-# SHIFT: a factor for the row labels _bt_hist_rows reads from a file
-# named sampled.out; 1 leaves the rows as they are.
+# SHIFT: a factor for the row labels read from a file named sampled.out
+# (SAMPLE_ROWS, tests/lib/sample.sh); 1 leaves the rows as they are.
 SHIFT=1
-eval "$(declare -f _bt_hist_rows | sed '1s/_bt_hist_rows/_bt_hist_rows_read/')"
-_bt_hist_rows() {
+_shifted_rows() {
 	if [ "${1##*/}" = sampled.out ]; then
-		_bt_hist_rows_read "$@" | awk -v f="$SHIFT" '{ printf "%d %d\n", $1 * f, $2 }'
+		_bt_hist_rows "$@" | awk -v f="$SHIFT" '{ printf "%d %d\n", $1 * f, $2 }'
 	else
-		_bt_hist_rows_read "$@"
+		_bt_hist_rows "$@"
 	fi
 }
+SAMPLE_ROWS=_shifted_rows
 
 for d in "$fixtures"/*/; do
 	name=$(basename "$d")
@@ -64,14 +64,15 @@ SHIFT=1
 
 echo "== stock-6.12, one sampled request above every request's slowest"
 top=$(_bt_hist_rows "$d/all.out" @copy_ns | tail -n 1 | cut -d' ' -f1)
-_bt_hist_rows() {
+_one_above_rows() {
 	if [ "${1##*/}" = sampled.out ]; then
-		_bt_hist_rows_read "$@" | awk 'NR == 1 { $2-- } { print }'
+		_bt_hist_rows "$@" | awk 'NR == 1 { $2-- } { print }'
 		echo "$((top * 2)) 1"
 	else
-		_bt_hist_rows_read "$@"
+		_bt_hist_rows "$@"
 	fi
 }
+SAMPLE_ROWS=_one_above_rows
 if _sample_hist_fair "$d/all.out" "$d/sampled.out" @copy_ns "$n"; then
 	_fail "a sampled copy in row $((top * 2)), above every request's, passed"
 fi

@@ -19,14 +19,14 @@ repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
 . "$repo/tests/lib/sample.sh"
 
 # A file named sampled.rows already holds "UPPER COUNT" rows.
-eval "$(declare -f _bt_hist_rows | sed '1s/_bt_hist_rows/_bt_hist_rows_read/')"
-_bt_hist_rows() {
+_sim_rows() {
 	if [ "${1##*/}" = sampled.rows ]; then
 		cat "$1"
 	else
-		_bt_hist_rows_read "$@"
+		_bt_hist_rows "$@"
 	fi
 }
+SAMPLE_ROWS=_sim_rows
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

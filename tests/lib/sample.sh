@@ -23,6 +23,11 @@
 # none was rejected; the smallest chance of a row was 1.0e-4.
 SAMPLE_ALPHA=${SAMPLE_ALPHA:-0.000001}
 
+# SAMPLE_ROWS: the command that prints a histogram's rows, called as
+# "$SAMPLE_ROWS OUT MAP" (default _bt_hist_rows); the host test and
+# sample-sim.sh give their own, to feed altered or simulated samples.
+SAMPLE_ROWS=${SAMPLE_ROWS:-_bt_hist_rows}
+
 # SAMPLE_TAILS: awk text; tails(n, q, k) sets ge to P(Bin(n, q) >= k) and
 # lt to P(Bin(n, q) < k).
 SAMPLE_TAILS='
@@ -48,8 +53,8 @@ SAMPLE_TAILS='
 # least likely row.
 _sample_hist_fair() {
 	{
-		_bt_hist_rows "$1" "$3" | sed 's/^/A /'
-		_bt_hist_rows "$2" "$3" | sed 's/^/S /'
+		"$SAMPLE_ROWS" "$1" "$3" | sed 's/^/A /'
+		"$SAMPLE_ROWS" "$2" "$3" | sed 's/^/S /'
 	} | sort -k2,2n -k1,1 | awk -v m="$3" -v n="$4" -v a="$SAMPLE_ALPHA" '
 		'"$SAMPLE_TAILS"'
 		# flush: the cumulative counts up to the row just read.
@@ -83,7 +88,7 @@ _sample_hist_fair() {
 # and at or above it with chance P(Bin(N, F(below GOT)) < k).
 _sample_row_fair() {
 	[[ $4 =~ ^[0-9]+$ ]] || { echo "$2: no p$3 row ('$4')"; return 1; }
-	_bt_hist_rows "$1" "$2" | awk -v m="$2" -v p="$3" -v g="$4" -v n="$5" \
+	"$SAMPLE_ROWS" "$1" "$2" | awk -v m="$2" -v p="$3" -v g="$4" -v n="$5" \
 		-v a="$SAMPLE_ALPHA" '
 		'"$SAMPLE_TAILS"'
 		{ up[NR] = $1; cnt[NR] = $2; all += $2 }
