@@ -339,18 +339,34 @@ static ssize_t blkex_knob_read(struct file *file, char __user *ubuf,
 
 /*
  * Copy a value written to a knob into @buf, without the trailing newline.
- * Anything longer than a knob can hold is refused, not cut short.
+ * A value must come whole, in one write() at offset 0: the second part of
+ * a value split across writes would otherwise be taken as a value of its
+ * own, so a write past the start is refused, and a successful one moves
+ * the offset. A value with a NUL in it would be parsed up to the NUL and
+ * the rest ignored, and anything longer than a knob can hold would be cut
+ * short: both are refused too.
  */
 static int blkex_knob_copy(struct blkex_dev *dev, const char *name, char *buf,
-			   size_t size, const char __user *ubuf, size_t count)
+			   size_t size, const char __user *ubuf, size_t count,
+			   loff_t *ppos)
 {
+	if (*ppos) {
+		pr_err_ratelimited("%s: %s: a value must be written whole, in one write at offset 0\n",
+				   dev->disk->disk_name, name);
+		return -EINVAL;
+	}
 	if (count >= size) {
-		pr_err("%s: %s: a %zu-byte value is too long\n",
-		       dev->disk->disk_name, name, count);
+		pr_err_ratelimited("%s: %s: a %zu-byte value is too long\n",
+				   dev->disk->disk_name, name, count);
 		return -EINVAL;
 	}
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
+	if (memchr(buf, '\0', count)) {
+		pr_err_ratelimited("%s: %s: the value has a NUL byte in it\n",
+				   dev->disk->disk_name, name);
+		return -EINVAL;
+	}
 	buf[count] = '\0';
 	strim(buf);
 	return 0;
@@ -367,7 +383,8 @@ static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
 	u32 v;
 	int ret;
 
-	ret = blkex_knob_copy(dev, knob->name, buf, sizeof(buf), ubuf, count);
+	ret = blkex_knob_copy(dev, knob->name, buf, sizeof(buf), ubuf, count,
+			      ppos);
 	if (ret)
 		return ret;
 	val = strim(buf);
@@ -375,11 +392,13 @@ static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
 		if (knob->names) {
 			blkex_names_list(names, sizeof(names), knob->names,
 					 knob->max + 1);
-			pr_err("%s: %s=%s is not one of %s\n",
-			       dev->disk->disk_name, knob->name, val, names);
+			pr_err_ratelimited("%s: %s=%s is not one of %s\n",
+					   dev->disk->disk_name, knob->name,
+					   val, names);
 		} else {
-			pr_err("%s: %s=%s is not a number in [0, %u]\n",
-			       dev->disk->disk_name, knob->name, val, knob->max);
+			pr_err_ratelimited("%s: %s=%s is not a number in [0, %u]\n",
+					   dev->disk->disk_name, knob->name,
+					   val, knob->max);
 		}
 		return -EINVAL;
 	}
@@ -389,6 +408,7 @@ static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
 	if (knob->offset == offsetof(struct blkex_fault, fail_nth))
 		dev->fault.nth_count = 0;
 	mutex_unlock(&dev->store_mutex);
+	*ppos += count;
 	return count;
 }
 
@@ -431,14 +451,14 @@ static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
 		return 0;
 	}
 	if ((val[0] != '+' && val[0] != '-') || blkex_parse_range(val + 1, &r)) {
-		pr_err("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
-		       dev->disk->disk_name, val);
+		pr_err_ratelimited("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
+				   dev->disk->disk_name, val);
 		return -EINVAL;
 	}
 	if (r.end >= capacity) {
-		pr_err("%s: badblocks: %llu-%llu is beyond the last sector %llu\n",
-		       dev->disk->disk_name, (u64)r.start, (u64)r.end,
-		       (u64)capacity - 1);
+		pr_err_ratelimited("%s: badblocks: %llu-%llu is beyond the last sector %llu\n",
+				   dev->disk->disk_name, (u64)r.start,
+				   (u64)r.end, (u64)capacity - 1);
 		return -EINVAL;
 	}
 
@@ -461,11 +481,12 @@ static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
 	mutex_unlock(&dev->store_mutex);
 
 	if (ret == -ENOSPC)
-		pr_err("%s: badblocks: already %d ranges\n",
-		       dev->disk->disk_name, BLKEX_MAX_BADBLOCKS);
+		pr_err_ratelimited("%s: badblocks: already %d ranges\n",
+				   dev->disk->disk_name, BLKEX_MAX_BADBLOCKS);
 	else if (ret == -ENOENT)
-		pr_err("%s: badblocks: no range %llu-%llu to remove\n",
-		       dev->disk->disk_name, (u64)r.start, (u64)r.end);
+		pr_err_ratelimited("%s: badblocks: no range %llu-%llu to remove\n",
+				   dev->disk->disk_name, (u64)r.start,
+				   (u64)r.end);
 	return ret ? -EINVAL : 0;
 }
 
@@ -476,11 +497,15 @@ static ssize_t blkex_badblocks_write(struct file *file, const char __user *ubuf,
 	char buf[BLKEX_KNOB_LEN];
 	int ret;
 
-	ret = blkex_knob_copy(dev, "badblocks", buf, sizeof(buf), ubuf, count);
+	ret = blkex_knob_copy(dev, "badblocks", buf, sizeof(buf), ubuf, count,
+			      ppos);
 	if (ret)
 		return ret;
 	ret = blkex_badblocks_change(dev, strim(buf));
-	return ret ? ret : count;
+	if (ret)
+		return ret;
+	*ppos += count;
+	return count;
 }
 
 static const struct file_operations blkex_badblocks_fops = {

@@ -40,6 +40,38 @@ _bad_write() {
 	return 0
 }
 
+# _bad_write_nul DISK FILE FORMAT: printf FORMAT (with a \000 in it) in one
+# write must fail with EINVAL and a message about the NUL.
+_bad_write_nul() {
+	local err
+	dmesg -C
+	# shellcheck disable=SC2059 # the format carries the NUL
+	if err=$(printf "$3" 2>&1 > $DBG/"$1"/"$2"); then
+		_fail "writing a value with a NUL ($3) to $2 succeeded"
+	fi
+	echo "$2 <- '$3': $err"
+	echo "$err" | grep -q "Invalid argument" || _fail "$2 <- '$3': '$err'"
+	dmesg | grep -q "blk_example: $1: $2: the value has a NUL" ||
+		_fail "no message for the NUL written to $2"
+}
+
+# _split_write FILE FIRST SECOND: two write() calls on one open file; the
+# first must succeed and the second fail with EINVAL.
+_split_write() {
+	python3 - "$@" <<'PY' || _fail "split write to $1"
+import errno, os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+os.write(fd, sys.argv[2].encode().decode("unicode_escape").encode())
+try:
+    os.write(fd, sys.argv[3].encode().decode("unicode_escape").encode())
+except OSError as e:
+    print(f"second part refused: {e}")
+    sys.exit(0 if e.errno == errno.EINVAL else 1)
+print("second part of a split write was taken")
+sys.exit(1)
+PY
+}
+
 test_case() {
 	local ranges before long
 	ranges=$(seq -s, 1 9 | sed -E 's/([0-9])/\1-\1/g')
@@ -101,7 +133,22 @@ test_case() {
 	for i in 1 2 3 4 5 6; do
 		echo "-$((i * 1000))-$((i * 1000 + 9))" > $DBG/blkex0/badblocks
 	done
+	# A NUL inside a value: the part before it alone must not be taken.
+	_bad_write_nul blkex0 fail_nth '5\0009'
+	_bad_write_nul blkex0 delay_us '1\000'
+	_bad_write_nul blkex0 badblocks '+1-2\000x'
 	_expect_eq "blkex0 settings after bad writes" "$(_snapshot blkex0)" "$before"
+
+	# A value split across two writes on one open file: the second part
+	# is refused, not taken as a value of its own (which made fail_nth 6).
+	_split_write $DBG/blkex0/fail_nth 1 '6\n'
+	_expect_eq "fail_nth after a split write" "$(cat $DBG/blkex0/fail_nth)" 1
+	_split_write $DBG/blkex0/badblocks '+10' '-20\n'
+	_expect_eq "badblocks after a split write" \
+		"$(tr '\n' ' ' < $DBG/blkex0/badblocks)" "100-199 8191-8191 10-10 "
+	echo -10-10 > $DBG/blkex0/badblocks
+	echo 7 > $DBG/blkex0/fail_nth
+	_expect_eq "blkex0 settings after split writes" "$(_snapshot blkex0)" "$before"
 
 	# Good writes take, on the disk written to only.
 	echo 0x10 > $DBG/blkex0/fail_nth
