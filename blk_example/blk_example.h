@@ -27,6 +27,10 @@
  *   BLKEX_PLANT_SLEEP_IN_ATOMIC  store_mutex taken under a spinlock (io.c)
  *   BLKEX_PLANT_SHORT_STORE      a store one sector short of the disk (store.c)
  *   BLKEX_PLANT_LEAK             teardown forgets the queue array (main.c)
+ *   BLKEX_PLANT_DRAIN_DELAY      a 50 ms busy wait after each batch (io.c)
+ *   BLKEX_PLANT_UNBOUNDED_DRAIN  a drain runs until its list is empty (io.c)
+ *   BLKEX_PLANT_NO_EXIT_FLUSH    .exit_request leaves a queued work item
+ *                                in the request it frees (io.c)
  */
 
 /*
@@ -111,9 +115,10 @@ struct blkex_dev {
 	void *store;			/* zero-filled, virtually contiguous */
 	u64 store_bytes;		/* size of @store, the disk's capacity */
 	struct mutex store_mutex;	/* serialises every access to @store */
-	struct workqueue_struct *wq;	/* runs blkex_cmd.work */
+	struct workqueue_struct *wq;	/* runs the work items; shared */
 	enum blkex_work_cpu work_cpu;
 	struct blkex_queue *queues;	/* one per hardware queue */
+	unsigned int nr_queues;		/* of @queues, as blk-mq made them */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;
 	struct blkex_fault fault;	/* guarded by store_mutex */
@@ -139,7 +144,11 @@ enum blkex_stamp {
 	BLKEX_NR_STAMPS,
 };
 
-/* The per-request pdu (tag_set.cmd_size): the deferred work and its result. */
+/*
+ * The per-request pdu (tag_set.cmd_size): the deferred work and its result.
+ * @work may still be queued after its request was served by another work
+ * item's drain; .exit_request flushes it before blk-mq frees the pdu.
+ */
 struct blkex_cmd {
 	struct work_struct work;	/* queued by queue_rq, serves the queue */
 	struct llist_node node;		/* on blkex_queue.pending */
@@ -185,6 +194,7 @@ extern const struct blk_mq_ops blkex_mq_ops;
 void blkex_kick_work(struct work_struct *work);
 
 /* store.c */
+int blkex_store_check_total(unsigned int nr_stores, u64 bytes);
 int blkex_store_alloc(struct blkex_dev *dev, u64 bytes);
 void blkex_store_free(struct blkex_dev *dev);
 bool blkex_store_in_range(const struct blkex_dev *dev, u64 pos, u64 len);

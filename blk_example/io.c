@@ -19,6 +19,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/llist.h>
 
 #include "blk_example.h"
@@ -27,6 +29,12 @@
 #ifdef BLKEX_PLANT_SLEEP_IN_ATOMIC
 static DEFINE_SPINLOCK(blkex_plant_lock);
 #endif
+
+/*
+ * How long one work item drains a hardware queue before it queues the
+ * queue's kick work and lets the CPU's other work items run (blkex_drain()).
+ */
+#define BLKEX_DRAIN_NS		NSEC_PER_MSEC
 
 /*
  * Stamps for the blkex_rq_stages event, each taken just before the event
@@ -202,15 +210,28 @@ static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 	}
 }
 
+static void blkex_queue_drain(struct blkex_queue *bq, int cpu,
+			      struct work_struct *work);
+
 /*
  * Serve everything on a hardware queue's pending list. Requests the
  * submitter adds while a batch is served are taken too, before the worker
- * goes back to sleep.
+ * goes back to sleep, but for BLKEX_DRAIN_NS at most: a submitter that
+ * keeps the list full would otherwise keep this work item running, and on
+ * a percpu workqueue every other work item of that CPU's pool (other
+ * disks' drains, mm_percpu_wq, lru_add_drain_all()) waits behind a worker
+ * that never sleeps. Kernels before 6.5 do not demote such a work item to
+ * CPU-intensive. Past the budget the hardware queue's kick work is queued
+ * again, behind whatever waits on this CPU, and this one returns.
  */
 static void blkex_drain(struct blkex_queue *bq)
 {
+	u64 until = ktime_get_ns() + BLKEX_DRAIN_NS;
 	struct llist_node *batch;
 
+#ifdef BLKEX_PLANT_UNBOUNDED_DRAIN
+	until = U64_MAX;
+#endif
 	/*
 	 * From here a new request queues a work item again. The xchg in
 	 * llist_del_all() orders this before the list is taken: a request
@@ -218,8 +239,18 @@ static void blkex_drain(struct blkex_queue *bq)
 	 * the batch.
 	 */
 	atomic_set(&bq->drain_queued, 0);
-	while ((batch = llist_del_all(&bq->pending)))
+	while ((batch = llist_del_all(&bq->pending))) {
 		blkex_serve_batch(bq->dev, batch);
+#ifdef BLKEX_PLANT_DRAIN_DELAY
+		mdelay(50);
+#endif
+		if (ktime_get_ns() >= until) {
+			if (!llist_empty(&bq->pending))
+				blkex_queue_drain(bq, raw_smp_processor_id(),
+						  &bq->kick);
+			return;
+		}
+	}
 }
 
 /*
@@ -310,11 +341,12 @@ static void blkex_queue_drain(struct blkex_queue *bq, int cpu,
 static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 				   const struct blk_mq_queue_data *bd)
 {
+	struct blkex_queue *bq = hctx->driver_data;
 	struct request *rq = bd->rq;
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
-	struct blkex_queue *bq = cmd->queue;
 	bool alone;
 
+	cmd->queue = bq;
 	cmd->hang = false;
 	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
 	blk_mq_start_request(rq);
@@ -333,8 +365,7 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 /* A dispatch batch ended before a request marked last: serve what it left. */
 static void blkex_commit_rqs(struct blk_mq_hw_ctx *hctx)
 {
-	struct blkex_dev *dev = hctx->queue->queuedata;
-	struct blkex_queue *bq = &dev->queues[hctx->queue_num];
+	struct blkex_queue *bq = hctx->driver_data;
 
 	blkex_queue_drain(bq, blkex_work_cpu(bq, false), &bq->kick);
 }
@@ -353,8 +384,9 @@ static void blkex_complete_rq(struct request *rq)
 /*
  * The block layer's timer found a request in flight for longer than
  * io_timeout. Only a request that fault injection dropped is ended here,
- * with an I/O error: no work item will ever look at it again, and the
- * cmpxchg makes sure .timeout ends it once. Any other request is still on
+ * with BLK_STS_TIMEOUT as null_blk does (the submitter sees -ETIMEDOUT):
+ * no work item will ever look at it again, and the cmpxchg makes sure
+ * .timeout ends it once. Any other request is still on
  * a pending list or being served, and its work item will complete it; to
  * end it here would let the tag be reused while it is still listed, so
  * its timer is rearmed instead.
@@ -370,26 +402,41 @@ static enum blk_eh_timer_return blkex_timeout_rq(struct request *rq)
 		return BLK_EH_RESET_TIMER;
 	}
 
-	pr_info("%s: request at sector %llu + %u timed out\n",
-		dev->disk->disk_name, (u64)blk_rq_pos(rq), blk_rq_sectors(rq));
+	pr_info_ratelimited("%s: request at sector %llu + %u timed out\n",
+			    dev->disk->disk_name, (u64)blk_rq_pos(rq),
+			    blk_rq_sectors(rq));
 	blkex_fault_timed_out(dev, true);
-	cmd->status = BLK_STS_IOERR;
+	cmd->status = BLK_STS_TIMEOUT;
 	blk_mq_complete_request(rq);
 	return BLK_EH_DONE;
 }
 
 /*
- * A request's work item is set up once, when the tag set allocates it.
- * Requests belong to one hardware queue for their whole life.
+ * The hardware queue's own state. The array is sized from the tag set's
+ * nr_hw_queues, which blk-mq may have cut down to nr_cpu_ids (main.c).
+ */
+static int blkex_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+			   unsigned int hctx_idx)
+{
+	struct blkex_dev *dev = data;
+
+	hctx->driver_data = &dev->queues[hctx_idx];
+	return 0;
+}
+
+/*
+ * A request's work item is set up once, when blk-mq allocates the request:
+ * for the tag set, and again for an I/O scheduler's pool each time a
+ * scheduler is set or nr_requests changes under one. queue_rq points the
+ * request at its hardware queue.
  */
 static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 			      unsigned int hctx_idx, unsigned int numa_node)
 {
-	struct blkex_dev *dev = set->driver_data;
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	INIT_WORK(&cmd->work, blkex_work);
-	cmd->queue = &dev->queues[hctx_idx];
+	cmd->queue = NULL;
 	cmd->status = BLK_STS_OK;
 	cmd->delay_until = 0;
 	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
@@ -397,10 +444,34 @@ static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	return 0;
 }
 
+/*
+ * blk-mq is about to free the request, and with it the work item in its
+ * pdu. A request is often completed by another work item's drain while its
+ * own work item is still queued (blkex_queue_drain() lets one queued item
+ * serve many requests), and the block layer's freeze before a free waits
+ * for requests, not for work items: an I/O scheduler's pool is freed on
+ * every scheduler switch, when nr_requests grows under a scheduler, and in
+ * del_gendisk(). Wait here for the work item to have run. Cancelling it
+ * instead would leave drain_queued set with no work item to clear it, and
+ * every later request of the queue would wait forever. The queue is frozen
+ * or dying, so a work item that runs now finds its list empty.
+ */
+static void blkex_exit_request(struct blk_mq_tag_set *set, struct request *rq,
+			       unsigned int hctx_idx)
+{
+#ifndef BLKEX_PLANT_NO_EXIT_FLUSH
+	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
+
+	flush_work(&cmd->work);
+#endif
+}
+
 const struct blk_mq_ops blkex_mq_ops = {
 	.queue_rq	= blkex_queue_rq,
 	.commit_rqs	= blkex_commit_rqs,
 	.complete	= blkex_complete_rq,
 	.timeout	= blkex_timeout_rq,
+	.init_hctx	= blkex_init_hctx,
 	.init_request	= blkex_init_request,
+	.exit_request	= blkex_exit_request,
 };

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="request timeouts. This test will check that a request dropped on purpose (hang_next) is ended by .timeout with EIO after io_timeout, that a dropped write leaves the store untouched, that several hung requests at depth each fail once while the others succeed, that requests slower than io_timeout but still being served are left to complete normally, and that the disk keeps working and unloads."
+DESCRIPTION="request timeouts. This test will check that a request dropped on purpose (hang_next) is ended by .timeout with ETIMEDOUT (BLK_STS_TIMEOUT, as null_blk) after io_timeout, that a dropped write leaves the store untouched, that several hung requests at depth each fail once while the others succeed, that requests slower than io_timeout but still being served are left to complete normally, and that the disk keeps working and unloads."
 
 requires() {
 	_have_program fio
@@ -16,7 +16,8 @@ test_case() {
 	dd if=/dev/urandom of=/tmp/data bs=1M count=8 status=none
 	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
 
-	# A hung read: EIO after about io_timeout.
+	# A hung read: ETIMEDOUT after about io_timeout, as null_blk ends a
+	# timed-out request (BLK_STS_TIMEOUT), not EIO.
 	echo 1 > $DBG/hang_next
 	start=$(date +%s%N)
 	if err=$(dd if="$BLKEX_DEV" of=/dev/null bs=4k count=1 iflag=direct status=none 2>&1); then
@@ -24,7 +25,8 @@ test_case() {
 	fi
 	ms=$((($(date +%s%N) - start) / 1000000))
 	echo "hung read: '$err' after $ms ms"
-	echo "$err" | grep -q "Input/output error" || _fail "the hung read did not end with EIO"
+	echo "$err" | grep -q "Connection timed out" ||
+		_fail "the hung read did not end with ETIMEDOUT"
 	[ "$ms" -ge 900 ] || _fail "the hung read ended after $ms ms, before io_timeout"
 	[ "$ms" -le 15000 ] || _fail "the hung read took $ms ms"
 	dmesg | grep -q "blkex0: request at sector 0 + 8 timed out" ||
@@ -32,9 +34,12 @@ test_case() {
 
 	# A hung write never reaches the store.
 	echo 1 > $DBG/hang_next
-	if dd if=/dev/zero of="$BLKEX_DEV" bs=4k count=1 seek=16 oflag=direct status=none; then
+	if err=$(dd if=/dev/zero of="$BLKEX_DEV" bs=4k count=1 seek=16 oflag=direct status=none 2>&1); then
 		_fail "the hung write succeeded"
 	fi
+	echo "hung write: '$err'"
+	echo "$err" | grep -q "Connection timed out" ||
+		_fail "the hung write did not end with ETIMEDOUT"
 	cmp -n $((8 << 20)) /tmp/data "$BLKEX_DEV" || _fail "the hung write changed the store"
 
 	# Three hung requests among 256 at depth 16: exactly three errors.

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the host-side cases that prove a suite case can fail: each
+# builds the module with some BLKEX_PLANT_* macros (blk_example/
+# blk_example.h), boots a stock kernel and runs one case of tests/cases
+# with that build. PLANT_OUT is the caller's results directory.
+
+plant_repo=$(readlink -f "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../..")
+
+# _plant_boot NAME KVER KCFLAGS CASE [VAR=VALUE...]: build with KCFLAGS
+# into build/planted/NAME, boot KVER with VM_APPEND as the caller has it,
+# and run tests/cases/CASE.sh there with the VAR=VALUE settings exported.
+# The VM's output is in $PLANT_OUT/NAME; suite.out holds the case's TAP
+# line.
+_plant_boot() {
+	local name=$1 kver=$2 flags=$3 case=$4 out=${PLANT_OUT:?}
+	local dir=$out/$1
+	shift 4
+	mkdir -p "$dir"
+	echo "== $name: $case on $kver, built with $flags"
+	MODULE_OUT=$plant_repo/build/planted/$name KCFLAGS=$flags \
+		"$plant_repo/tests/vm/build-module.sh" "$kver"
+	{
+		[ "$#" = 0 ] || echo "export $*"
+		echo "export BLKEX_KO=/mnt/repo/build/planted/$name/blk_example.ko"
+		echo "exec bash /mnt/repo/tests/lib/suite.sh /mnt/repo/tests/cases/$case.sh"
+	} > "$out/$name-job.sh"
+	VM_TIMEOUT=${VM_TIMEOUT:-1200} \
+		"$plant_repo/tests/vm/boot.sh" "$kver" "$out/$name-job.sh" "$dir" |
+		tee "$dir/suite.out" || echo "the VM exited with status $?"
+}
