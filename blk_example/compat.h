@@ -9,6 +9,7 @@
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/workqueue.h>
 
 /* The queue limits the driver sets, whatever API the kernel offers. */
 struct blkex_limits {
@@ -24,6 +25,17 @@ struct blkex_limits {
 #else
 /* Merging became unconditional when the flag was removed (6.14). */
 #define BLKEX_MQ_F_MERGE	0
+#endif
+
+/*
+ * WQ_PERCPU says a workqueue is bound to CPUs, which is still the default
+ * when it is not given; upstream is making unbound the default, and a
+ * percpu flavour must then say so (backported to Debian's 6.12).
+ */
+#ifdef BLKEX_HAVE_WQ_PERCPU
+#define BLKEX_WQ_PERCPU		WQ_PERCPU
+#else
+#define BLKEX_WQ_PERCPU		0
 #endif
 
 /*

@@ -19,7 +19,14 @@
 
 /* Minors per disk: the whole disk plus 15 partitions, as sd does. */
 #define BLKEX_MINORS		16
-#define BLKEX_MAX_DEVICES	(MINORMASK / BLKEX_MINORS)
+/*
+ * Each disk has its own tag set: hw_queues x queue_depth requests with
+ * their pdus, about 0.4 KiB each, and a gendisk with its sysfs and
+ * debugfs trees. 1024 disks of the defaults are some 200 MiB per CPU of
+ * tags alone; a user who wants more is better served by fewer, larger
+ * disks with partitions.
+ */
+#define BLKEX_MAX_DEVICES	1024
 /* 1 MiB requests: 2048 sectors in up to 256 page-sized segments. */
 #define BLKEX_MAX_HW_SECTORS	2048
 #define BLKEX_MAX_SEGMENTS	256
@@ -124,13 +131,13 @@ static struct blkex_uparam g_nr_devices = {
 	.val = 1, .min = 1, .max = BLKEX_MAX_DEVICES,
 };
 module_param_cb(nr_devices, &blkex_uparam_ops, &g_nr_devices, 0444);
-MODULE_PARM_DESC(nr_devices, "Number of disks, /dev/blkex0 to blkexN-1, each with its own store. Default: 1");
+MODULE_PARM_DESC(nr_devices, "Number of disks, /dev/blkex0 to blkexN-1, each with its own store, 1 to 1024. Default: 1");
 
 static struct blkex_uparam g_hw_queues = {
 	.val = 0, .min = 0, .max = NR_CPUS,
 };
 module_param_cb(hw_queues, &blkex_uparam_ops, &g_hw_queues, 0444);
-MODULE_PARM_DESC(hw_queues, "blk-mq hardware queues per disk; 0 means one per possible CPU. Default: 0");
+MODULE_PARM_DESC(hw_queues, "blk-mq hardware queues per disk; 0 means one per possible CPU, and more than that is cut down to it. Default: 0");
 
 /*
  * 256, not 128: two submitters that share a CPU share its hardware queue,
@@ -145,18 +152,21 @@ module_param_cb(queue_depth, &blkex_uparam_ops, &g_queue_depth, 0444);
 MODULE_PARM_DESC(queue_depth, "Tags (requests in flight) per hardware queue. Default: 256");
 
 /*
- * The workqueue that runs the deferred copies. Every flavour keeps
- * WQ_MEM_RECLAIM: a block device may have to write for memory reclaim to
- * make progress, so its work needs a rescuer. README.md has what each
- * flavour costs, measured by `make bench`.
+ * The workqueue that runs the deferred copies, one for every disk. Every
+ * flavour keeps WQ_MEM_RECLAIM: a block device may have to write for
+ * memory reclaim to make progress, so its work needs a rescuer, and that
+ * is a kernel thread per workqueue, hence one workqueue and not one per
+ * disk. The percpu flavours say WQ_PERCPU where the kernel has it, since
+ * upstream is making unbound the default (compat.h). README.md has what
+ * each flavour costs, measured by `make bench`.
  */
 static const char * const blkex_wq_mode_names[] = {
 	"percpu", "percpu-highpri", "unbound", "unbound-highpri",
 };
 
 static const unsigned int blkex_wq_mode_flags[] = {
-	WQ_MEM_RECLAIM,
-	WQ_MEM_RECLAIM | WQ_HIGHPRI,
+	WQ_MEM_RECLAIM | BLKEX_WQ_PERCPU,
+	WQ_MEM_RECLAIM | BLKEX_WQ_PERCPU | WQ_HIGHPRI,
 	WQ_MEM_RECLAIM | WQ_UNBOUND,
 	WQ_MEM_RECLAIM | WQ_UNBOUND | WQ_HIGHPRI,
 };
@@ -186,6 +196,7 @@ MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local 
 
 static int blkex_major;
 static struct blkex_dev **blkex_devs;
+static struct workqueue_struct *blkex_wq;
 
 /*
  * A RAM disk has no geometry, but fdisk and other old tools still ask for
@@ -208,6 +219,19 @@ static const struct block_device_operations blkex_fops = {
 	.getgeo = blkex_getgeo,
 };
 
+/*
+ * Wait for the hardware queues' kick work items, which live in the queue
+ * array, not in a request, to have run: the workqueue is shared by every
+ * disk and outlives this one. A drain that runs now finds its list empty.
+ */
+static void blkex_flush_queues(struct blkex_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->nr_queues; i++)
+		flush_work(&dev->queues[i].kick);
+}
+
 static struct blkex_dev *blkex_add_dev(int index)
 {
 	u64 bytes = g_num_sectors.val << SECTOR_SHIFT;
@@ -218,10 +242,8 @@ static struct blkex_dev *blkex_add_dev(int index)
 		.max_discard_sectors	= BLKEX_MAX_ZERO_SECTORS,
 		.max_write_zeroes_sectors = BLKEX_MAX_ZERO_SECTORS,
 	};
-	unsigned int nr_queues = g_hw_queues.val ?: nr_cpu_ids;
 	struct blkex_dev *dev;
 	struct gendisk *disk;
-	unsigned int flags;
 	int i, ret;
 
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
@@ -236,29 +258,32 @@ static struct blkex_dev *blkex_add_dev(int index)
 		goto out_free_dev;
 	}
 
-	dev->queues = kcalloc(nr_queues, sizeof(*dev->queues), GFP_KERNEL);
+	/*
+	 * blk-mq makes no more hardware queues than CPU ids (with one queue
+	 * map), so neither does the queue array. It is allocated before the
+	 * tag set and freed after it: a request's work item, flushed when
+	 * the tag set frees the request, drains its hardware queue.
+	 */
+	dev->nr_queues = min_t(unsigned int, g_hw_queues.val ?: nr_cpu_ids,
+			       nr_cpu_ids);
+	dev->queues = kcalloc(dev->nr_queues, sizeof(*dev->queues), GFP_KERNEL);
 	if (!dev->queues) {
 		ret = -ENOMEM;
 		goto out_free_store;
 	}
-	for (i = 0; i < nr_queues; i++) {
+	for (i = 0; i < dev->nr_queues; i++) {
 		init_llist_head(&dev->queues[i].pending);
 		atomic_set(&dev->queues[i].drain_queued, 0);
 		atomic_set(&dev->queues[i].inflight, 0);
 		INIT_WORK(&dev->queues[i].kick, blkex_kick_work);
 		dev->queues[i].dev = dev;
 	}
-
-	flags = blkex_wq_mode_flags[g_wq_mode.val];
-	dev->wq = alloc_workqueue("%s%d", flags, 0, BLKEX_NAME, index);
-	if (!dev->wq) {
-		ret = -ENOMEM;
-		goto out_free_queues;
-	}
-	dev->work_cpu = flags & WQ_UNBOUND ? BLKEX_WORK_LOCAL : g_work_cpu.val;
+	dev->wq = blkex_wq;
+	dev->work_cpu = blkex_wq_mode_flags[g_wq_mode.val] & WQ_UNBOUND ?
+			BLKEX_WORK_LOCAL : g_work_cpu.val;
 
 	dev->tag_set.ops = &blkex_mq_ops;
-	dev->tag_set.nr_hw_queues = nr_queues;
+	dev->tag_set.nr_hw_queues = dev->nr_queues;
 	dev->tag_set.queue_depth = g_queue_depth.val;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	dev->tag_set.cmd_size = sizeof(struct blkex_cmd);
@@ -266,7 +291,11 @@ static struct blkex_dev *blkex_add_dev(int index)
 	dev->tag_set.driver_data = dev;
 	ret = blk_mq_alloc_tag_set(&dev->tag_set);
 	if (ret)
-		goto out_destroy_wq;
+		goto out_free_queues;
+	if (WARN_ON_ONCE(dev->tag_set.nr_hw_queues != dev->nr_queues)) {
+		ret = -EINVAL;
+		goto out_free_tag_set;
+	}
 
 	disk = blkex_alloc_disk(&dev->tag_set, &lim, dev);
 	if (IS_ERR(disk)) {
@@ -298,9 +327,8 @@ out_put_disk:
 	put_disk(disk);
 out_free_tag_set:
 	blk_mq_free_tag_set(&dev->tag_set);
-out_destroy_wq:
-	destroy_workqueue(dev->wq);
 out_free_queues:
+	blkex_flush_queues(dev);
 	kfree(dev->queues);
 out_free_store:
 	blkex_store_free(dev);
@@ -310,18 +338,20 @@ out_free_dev:
 }
 
 /*
- * del_gendisk() drains the queue, so no request is queued after it; the
- * workqueue is destroyed next, which waits for any handler still returning
- * from blk_mq_complete_request() and runs the work items left pending by
- * batching, before the pdus, the queues and the store go.
+ * del_gendisk() drains the queue, so no request is queued after it, and
+ * frees an I/O scheduler's requests; put_disk() and blk_mq_free_tag_set()
+ * free the rest. Each request's work item is flushed as its request is
+ * freed (.exit_request, io.c), and the kick work items before the queue
+ * array goes: after that nothing of this disk is on the workqueue, and the
+ * store can go. The same order as the unwinding of blkex_add_dev().
  */
 static void blkex_del_dev(struct blkex_dev *dev)
 {
 	blkex_fault_del_dev(dev);
 	del_gendisk(dev->disk);
-	destroy_workqueue(dev->wq);
 	put_disk(dev->disk);
 	blk_mq_free_tag_set(&dev->tag_set);
+	blkex_flush_queues(dev);
 #ifndef BLKEX_PLANT_LEAK
 	kfree(dev->queues);
 #endif
@@ -342,14 +372,26 @@ static int __init blkex_init(void)
 	ret = blkex_fault_check_params(g_num_sectors.val);
 	if (ret)
 		return ret;
+	/* Every store at once, before any is taken: one message, no OOM. */
+	ret = blkex_store_check_total(g_nr_devices.val,
+				      g_num_sectors.val << SECTOR_SHIFT);
+	if (ret)
+		return ret;
 
 	blkex_devs = kcalloc(g_nr_devices.val, sizeof(*blkex_devs), GFP_KERNEL);
 	if (!blkex_devs)
 		return -ENOMEM;
 
+	blkex_wq = alloc_workqueue(BLKEX_NAME,
+				   blkex_wq_mode_flags[g_wq_mode.val], 0);
+	if (!blkex_wq) {
+		ret = -ENOMEM;
+		goto out_free_devs;
+	}
+
 	ret = register_blkdev(0, BLKEX_NAME);
 	if (ret < 0)
-		goto out_free_devs;
+		goto out_destroy_wq;
 	blkex_major = ret;
 	blkex_fault_module_init();
 
@@ -372,6 +414,8 @@ out_del_devs:
 		blkex_del_dev(blkex_devs[i]);
 	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
+out_destroy_wq:
+	destroy_workqueue(blkex_wq);
 out_free_devs:
 	kfree(blkex_devs);
 	return ret;
@@ -385,6 +429,7 @@ static void __exit blkex_exit(void)
 		blkex_del_dev(blkex_devs[i]);
 	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
+	destroy_workqueue(blkex_wq);
 	kfree(blkex_devs);
 }
 

@@ -8,24 +8,57 @@
 #include <linux/bvec.h>
 #include <linux/instrumented.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
 #include "blk_example.h"
 
 /*
+ * What the stores may take of the memory that is available now
+ * (si_mem_available(), MemAvailable in /proc/meminfo): all of it but an
+ * eighth of RAM, which the rest of the system keeps. vmalloc takes the
+ * pages one by one and zeroes them; with no such check a store that fits
+ * RAM but not what is free wakes the OOM killer, which then picks some
+ * other process, long before vmalloc fails.
+ */
+static u64 blkex_store_spare(void)
+{
+	u64 avail = (u64)si_mem_available() << PAGE_SHIFT;
+	u64 reserve = (u64)totalram_pages() << PAGE_SHIFT >> 3;
+
+	return avail > reserve ? avail - reserve : 0;
+}
+
+/*
+ * Refuse @nr_stores stores of @bytes each, with one message, when together
+ * they do not fit what blkex_store_spare() leaves.
+ */
+int blkex_store_check_total(unsigned int nr_stores, u64 bytes)
+{
+	u64 spare = blkex_store_spare(), total;
+
+	if (check_mul_overflow((u64)nr_stores, bytes, &total) || total > spare) {
+		pr_err("num_sectors=%llu, nr_devices=%u: %u store(s) of %llu MiB do not fit the %llu MiB that can be spared (MemAvailable less 1/8 of RAM)\n",
+		       bytes >> SECTOR_SHIFT, nr_stores, nr_stores,
+		       bytes >> 20, spare >> 20);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
  * Zeroed at allocation so that a never-written sector reads as zeroes and
- * never as stale kernel memory. A size beyond the machine's RAM is refused
- * up front: vmalloc would otherwise grab pages one by one and could wake
- * the OOM killer before it failed. Smaller sizes that still cannot be met
- * fail quietly (__GFP_NOWARN, __GFP_RETRY_MAYFAIL) so the caller reports
- * them once, naming the parameter.
+ * never as stale kernel memory. blkex_store_spare() is asked again: memory
+ * may have gone since the caller checked. Sizes that pass and still cannot
+ * be met fail quietly (__GFP_NOWARN, __GFP_RETRY_MAYFAIL) so the caller
+ * reports them once, naming the parameter.
  */
 int blkex_store_alloc(struct blkex_dev *dev, u64 bytes)
 {
 	u64 alloc = bytes;
 
-	if (!bytes || bytes > (u64)totalram_pages() << PAGE_SHIFT)
+	if (!bytes || bytes > blkex_store_spare())
 		return -ENOMEM;
 #ifdef BLKEX_PLANT_SHORT_STORE
 	alloc -= SECTOR_SIZE;

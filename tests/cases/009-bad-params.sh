@@ -34,6 +34,7 @@ test_case() {
 	_bad_load "$inval" logical_block_size=0 logical_block_size
 	_bad_load "$inval" "num_sectors=4097 logical_block_size=4096" num_sectors
 	_bad_load "$inval" nr_devices=0 nr_devices
+	_bad_load "$inval" nr_devices=1025 nr_devices
 	_bad_load "$inval" queue_depth=0 queue_depth
 	_bad_load "$inval" hw_queues=many hw_queues
 	_bad_load "$inval" wq_mode=fastest wq_mode
