@@ -21,7 +21,10 @@
 # started is never retried.
 #
 # Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (1800),
-# VM_BOOT_TIMEOUT (600), VM_BOOT_TRIES (2),
+# VM_BOOT_TIMEOUT (600), VM_BOOT_TRIES (2), VM_STOP_ON (an extended regex:
+# stop the VM, with status 126, once the kernel console matches it; for
+# tests that expect a crash the kernel survives, such as an oops in a
+# kworker, which otherwise leaves the job hung until VM_TIMEOUT),
 # VM_APPEND (extra kernel command line), VM_KERNEL (image; default
 # /boot/vmlinuz-KVER), VM_MODULES (a root holding lib/modules/KVER, for a
 # kernel that is not installed: shared as the guest's /lib/modules),
@@ -88,6 +91,13 @@ boot_once() {
 			echo "boot.sh: $kver ran past ${timeout}s, stopping the VM" >&2
 			kill "$qemu" 2>/dev/null || true
 			status=124
+			break
+		fi
+		if [ -n "${VM_STOP_ON:-}" ] &&
+		   grep -Eq "$VM_STOP_ON" "$out/console.log" 2> /dev/null; then
+			echo "boot.sh: $kver console matched VM_STOP_ON, stopping the VM" >&2
+			kill "$qemu" 2>/dev/null || true
+			status=126
 			break
 		fi
 		if [ ! -e "$out/job.started" ] &&
