@@ -141,9 +141,9 @@ MODULE_PARM_DESC(hw_queues, "blk-mq hardware queues per disk; 0 means one per po
 
 /*
  * 256, not 128: two submitters that share a CPU share its hardware queue,
- * and at 128 tags two io_uring jobs of iodepth 128 there waited for tags,
- * 0.97x null_blk's IOPS (80k-88k) against 1.05x (90k-92k) with 256
- * (bench/ab.sh, README.md).
+ * so two io_uring jobs of iodepth 128 on one CPU need 256 tags between
+ * them; with 128 they wait for tags and fall behind. The measurement is
+ * in docs/bench/2026-11-23-ab-queue-depth.md.
  */
 static struct blkex_uparam g_queue_depth = {
 	.val = 256, .min = 1, .max = BLK_MQ_MAX_DEPTH,
@@ -157,7 +157,7 @@ MODULE_PARM_DESC(queue_depth, "Tags (requests in flight) per hardware queue. Def
  * memory reclaim to make progress, so its work needs a rescuer, and that
  * is a kernel thread per workqueue, hence one workqueue and not one per
  * disk. The percpu flavours say WQ_PERCPU where the kernel has it, since
- * upstream is making unbound the default (compat.h). README.md has what
+ * upstream is making unbound the default (compat.h). docs/bench/ has what
  * each flavour costs, measured by `make bench`.
  */
 static const char * const blkex_wq_mode_names[] = {
