@@ -62,14 +62,15 @@ help:
 # Without a kernel tree (KDIR) kbuild cannot clean: its outputs go by name.
 # The suite's and the soak's results stay until make distclean.
 blkex_results = build/test-results build/soak
-clean:
-	@if [ -d $(KDIR) ]; then \
+blkex_kclean = if [ -d $(KDIR) ]; then \
 		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
 	else \
 		echo "no kernel tree at $(KDIR): removing kbuild's outputs by name"; \
 		rm -f *.ko *.o *.mod *.mod.c .*.cmd Module.symvers modules.order \
 			blk_example/*.o blk_example/.*.cmd; \
 	fi
+clean:
+	@$(blkex_kclean)
 	@if [ -d build ]; then \
 		find build -mindepth 1 -maxdepth 1 $(foreach r,$(blkex_results),! -path $(r)) -exec rm -rf {} +; \
 		for r in $(blkex_results); do \
@@ -77,7 +78,8 @@ clean:
 		done; \
 	fi
 
-distclean: clean
+distclean:
+	@$(blkex_kclean)
 	rm -rf build
 
 deps:

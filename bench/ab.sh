@@ -61,7 +61,6 @@ _spec() {
 	rev=${parts[0]:-}
 }
 
-[ $# -ge 2 ] || usage_bad "needs two builds or more"
 seen=" "
 for spec in "$@"; do
 	[[ $spec != -* ]] || usage_bad "unknown option '$spec'"
@@ -76,6 +75,7 @@ for spec in "$@"; do
 	spec_params=$params
 	usage_blkex_args spec_params "$name's parameters"
 done
+[ $# -ge 2 ] || usage_bad "needs two builds or more"
 usage_kver KVER
 # shellcheck source=bench/guest/workloads.sh
 . "$here/guest/workloads.sh"

@@ -49,7 +49,7 @@ here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
 # shellcheck source=tests/lib/usage.sh
 . "$repo/tests/lib/usage.sh"
-USAGE_SEE=(tests/vm/boot.sh)
+USAGE_SEE=(tests/vm/build-module.sh tests/vm/boot.sh)
 usage_noargs "$@"
 usage_kver KVER
 kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}

@@ -34,7 +34,7 @@ results=$repo/build/test-results
 . "$here/lib/kmsg-patterns.sh"
 # shellcheck source=tests/lib/usage.sh
 . "$here/lib/usage.sh"
-USAGE_SEE=(tests/vm/boot.sh)
+USAGE_SEE=(tests/vm/build-module.sh tests/vm/boot.sh)
 usage_noargs "$@"
 
 mapfile -t kvers < <("$here/vm/kernels.sh")

@@ -21,7 +21,8 @@
 #   VM_BOOT_TIMEOUT=S here default 1200 (20 minutes)
 #   VM_APPEND=ARGS    appended to "kasan_multi_shot no5lvl"
 #   BLKEX_CACHE=DIR   where the debug kernel is cached; default
-#                     ~/.cache/blk_example (tests/debug/build-kernel.sh)
+#                     $XDG_CACHE_HOME/blk_example, XDG_CACHE_HOME
+#                     defaulting to ~/.cache (tests/debug/build-kernel.sh)
 #   JOBS=N            make -j for the kernel build; default nproc
 #   VM_MEM, VM_CPUS, VM_BOOT_TRIES, VM_QEMU_ARGS as tests/vm/boot.sh.
 # KVERS, TEST_KDIR, TEST_HOST_DIR, VM_KERNEL and VM_MODULES are set here,

@@ -24,7 +24,7 @@ repo=$(readlink -f "$here/../..")
 . "$here/../lib/kmsg-patterns.sh"
 # shellcheck source=tests/lib/usage.sh
 . "$here/../lib/usage.sh"
-USAGE_SEE=(tests/vm/boot.sh)
+USAGE_SEE=(tests/vm/build-module.sh tests/vm/boot.sh)
 usage_noargs "$@"
 usage_uint SOAK_SECONDS
 usage_kver KVERS
