@@ -18,17 +18,74 @@
 #   bench/ab.sh notrace=.:BLKEX_TRACEPOINTS=n normal=.   (bench/tracecost.sh)
 #   bench/ab.sh q128=. q256=.+queue_depth=256      one build, two settings
 #
-# Environment: AB_WORKLOAD (randread-4k; bench/guest/workloads.sh),
-# AB_DEPTHS ("1 16 32"), AB_NUMJOBS (1), AB_REPS (5), BENCH_MB (64),
-# BENCH_RUNTIME (3), BENCH_RAMP (1), BLKEX_ARGS (module parameters of
-# every build), KVER (default: the newest kernel with headers), BENCH_OUT.
 # Results land in bench/results/<time>-ab-<kver>/: NAME.ko, NAME.args,
-# raw/, ab.txt.
+# raw/, ab.txt. Before it builds anything it refuses (status 2) fewer than
+# two builds, a malformed or repeated NAME, a REV git does not know, an
+# unknown option, a name that is not a workload or module parameter and a
+# number that is not one. -h or --help prints this.
+#
+# Environment: AB_WORKLOAD (default randread-4k; one of randread-4k
+# randwrite-4k randrw70-4k seqread-128k seqwrite-128k, as
+# bench/guest/workloads.sh), AB_DEPTHS (iodepths, "1 16 32"), AB_NUMJOBS
+# (1), AB_REPS (5), BENCH_MB (device size in MiB, 64), BENCH_RUNTIME
+# (seconds a point, 3), BENCH_RAMP (ramp-up seconds, 0 allowed, 1),
+# BLKEX_ARGS (module parameters of every build, NAME=VALUE each; none),
+# KVER (default: the newest kernel with headers), BENCH_OUT (results
+# directory), VM_MEM (3G), VM_TIMEOUT (3600), VM_QEMU_ARGS and the other
+# VM_* knobs of tests/vm/boot.sh.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
-[ $# -ge 2 ] || { sed -n '4,8p' "$0" >&2; exit 2; }
+# shellcheck source=tests/lib/usage.sh
+. "$repo/tests/lib/usage.sh"
+USAGE_SEE=(tests/vm/boot.sh)
+if usage_is_help "$@"; then
+	usage_help
+	exit 0
+fi
+
+# _spec SPEC: split NAME=REV[:MAKEARG...][+PARAM...] into name, rev,
+# parts (REV and the make arguments) and params.
+_spec() {
+	local build
+	name=${1%%=*}
+	build=${1#*=}
+	params=
+	if [[ $build == *+* ]]; then
+		params=${build#*+}
+		params=${params//+/ }
+		build=${build%%+*}
+	fi
+	IFS=: read -ra parts <<< "$build"
+	rev=${parts[0]:-}
+}
+
+seen=" "
+for spec in "$@"; do
+	[[ $spec != -* ]] || usage_bad "unknown option '$spec'"
+	_spec "$spec"
+	[[ $spec == *=* && $name =~ ^[a-z0-9-]+$ && -n $rev ]] ||
+		usage_bad "'$spec' is not NAME=REV[:MAKEARG...][+PARAM...] (NAME: a-z, 0-9, -)"
+	[[ $seen != *" $name "* ]] || usage_fail "$name given twice"
+	seen+="$name "
+	[ "$rev" = . ] || git -C "$repo" rev-parse -q --verify "$rev^{commit}" > /dev/null ||
+		usage_fail "$name: git knows no revision '$rev'"
+	# shellcheck disable=SC2034 # read by usage_blkex_args
+	spec_params=$params
+	usage_blkex_args spec_params "$name's parameters"
+done
+[ $# -ge 2 ] || usage_bad "needs two builds or more"
+usage_kver KVER
+# shellcheck source=bench/guest/workloads.sh
+. "$here/guest/workloads.sh"
+mapfile -t wls < <(printf '%s\n' "${!WORKLOAD[@]}" | sort)
+[ -z "${AB_WORKLOAD:-}" ] || usage_in AB_WORKLOAD "$AB_WORKLOAD" "${wls[@]}"
+usage_uint AB_DEPTHS AB_NUMJOBS AB_REPS BENCH_MB BENCH_RUNTIME
+USAGE_MIN=0 usage_uint BENCH_RAMP
+usage_blkex_args BLKEX_ARGS
+usage_vm_knobs
+
 kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
 [ -n "$kver" ] || { echo "ab: no kernel with headers installed; run make deps" >&2; exit 2; }
 kdir=/lib/modules/$kver/build
@@ -39,19 +96,7 @@ out=$(readlink -f "$out")
 names=()
 : > "$out/machine.txt"
 for spec in "$@"; do
-	name=${spec%%=*}
-	build=${spec#*=}
-	params=
-	if [[ $build == *+* ]]; then
-		params=${build#*+}
-		params=${params//+/ }
-		build=${build%%+*}
-	fi
-	IFS=: read -ra parts <<< "$build"
-	rev=${parts[0]:-}
-	[[ $spec == *=* && $name =~ ^[a-z0-9-]+$ && -n $rev ]] ||
-		{ echo "ab: '$spec' is not NAME=REV[:MAKEARG...][+PARAM...] (NAME: a-z, 0-9, -)" >&2; exit 2; }
-	[ ! -e "$out/$name.ko" ] || { echo "ab: $name given twice" >&2; exit 2; }
+	_spec "$spec"
 	mod=$repo/build/ab/$kver/$name
 	rm -rf "$mod"
 	mkdir -p "$mod"

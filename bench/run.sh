@@ -1,24 +1,60 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: bench/run.sh            (what `make bench` runs)
-# The main job: builds blk_example for KVER (default: the newest installed
-# kernel, 6.12), boots it under QEMU, loads blk_example, brd and null_blk
-# side by side and runs the fio sweep (bench/guest/sweep.sh); then turns the
-# results into a CSV, a Markdown report and PNG plots (bench/report.py).
-# Results land in bench/results/<time>-<kver>/ (ignored by git).
+# Usage: bench/run.sh [-h|--help]        (what `make bench` runs)
+# The main job: builds blk_example for KVER, boots it under QEMU, loads
+# blk_example, brd and null_blk side by side and runs the fio sweep
+# (bench/guest/sweep.sh); then turns the results into a CSV, a Markdown
+# report and PNG plots (bench/report.py). Results land in
+# bench/results/<time>-<kver>/ (ignored by git). Before it builds
+# anything it refuses (status 2) an unknown argument, a name that is not a
+# workload, device or workqueue flavour, a number that is not one, and a
+# kernel without headers or image.
 #
-# BENCH_QUICK=1: two depths, one workload, short runs: proves the pipeline
-# produces every artefact (CI). BENCH_CLOCK=icount|wall: see below.
-# Other knobs: BENCH_REPS, BENCH_RUNTIME, BENCH_BOOTS (see below),
-# BENCH_DEPTHS, BENCH_NUMJOBS, BENCH_WORKLOADS, BENCH_MB, BENCH_WQ_MODES,
-# BLKEX_ARGS (see bench/guest/sweep.sh), BENCH_OUT (results directory).
+# Environment (lists are space-separated; defaults in brackets):
+#   KVER=V               the kernel [the newest with headers]
+#   BENCH_QUICK=0|1      1: two depths, one workload, short runs, proving
+#                        the pipeline produces every artefact (CI); it
+#                        changes the defaults marked Q [0]
+#   BENCH_CLOCK=icount|wall  the guest's clock, see below [icount]
+#   BENCH_WORKLOADS      of randread-4k randwrite-4k randrw70-4k
+#                        seqread-128k seqwrite-128k (bench/guest/workloads.sh)
+#                        [all five; Q randread-4k]
+#   BENCH_DEVICES        of blkex brd nullblk nullblk-softirq
+#                        (bench/guest/devices.sh) [all four]
+#   BENCH_DEPTHS         iodepths [1 2 4 8 16 32 64 128; Q 1 16]
+#   BENCH_NUMJOBS        fio job counts [1 2; Q 1]
+#   BENCH_REPS=N         repeats of every point [3; Q 2]
+#   BENCH_RUNTIME=S      seconds of each point [3; Q 1]
+#   BENCH_RAMP=S         ramp-up seconds before each point (0 allowed) [1; Q 0]
+#   BENCH_MB=N           size of every device in MiB [256; Q 64]
+#   BENCH_WQ_MODES       workqueue flavours compared in phase 2, each
+#                        WQ_MODE or WQ_MODE@WORK_CPU; WQ_MODE one of
+#                        percpu percpu-highpri unbound unbound-highpri,
+#                        WORK_CPU one of local next auto (blk_example's
+#                        wq_mode and work_cpu) [percpu@auto percpu@local
+#                        percpu@next percpu-highpri unbound
+#                        unbound-highpri; Q percpu@next unbound]
+#   BENCH_VARIANT_DEPTHS iodepths of phase 2 [1 32; Q 1 16]
+#   BENCH_STAGE_DEPTHS   iodepths of phase 3, the per-stage breakdown
+#                        [BENCH_DEPTHS]
+#   BLKEX_ARGS           blk_example's module parameters, NAME=VALUE each
+#                        (modinfo blk_example) [none]
+#   BENCH_BOOTS=N        boots in all when the VM dies mid-sweep [3]
+#   BENCH_OUT=DIR        the results directory [bench/results/<time>-<kver>]
+#   VM_MEM [3G], VM_TIMEOUT [14400] and the other VM_* of tests/vm/boot.sh
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
+# shellcheck source=tests/lib/usage.sh
+. "$repo/tests/lib/usage.sh"
+USAGE_SEE=(tests/vm/build-module.sh tests/vm/boot.sh)
+usage_noargs "$@"
+usage_kver KVER
 kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
 [ -n "$kver" ] || { echo "bench: no kernel with headers installed; run make deps" >&2; exit 2; }
+usage_oneof BENCH_QUICK 0 1
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_DEPTHS:=1 16}" "${BENCH_WORKLOADS:=randread-4k}"
@@ -36,8 +72,30 @@ fi
 case ${BENCH_CLOCK:=icount} in
 icount) clock_args="-icount shift=0,sleep=off" ;;
 wall) clock_args= ;;
-*) echo "bench: BENCH_CLOCK=$BENCH_CLOCK is not icount or wall" >&2; exit 2 ;;
+*) usage_fail "BENCH_CLOCK: '$BENCH_CLOCK' is not one of: icount wall" ;;
 esac
+
+# The names the guest knows, checked here rather than an hour into a boot.
+# shellcheck source=bench/guest/workloads.sh
+. "$here/guest/workloads.sh"
+# shellcheck source=bench/guest/devices.sh
+. "$here/guest/devices.sh"
+mapfile -t wls < <(printf '%s\n' "${!WORKLOAD[@]}" | sort)
+usage_oneof BENCH_WORKLOADS "${wls[@]}"
+mapfile -t devs < <(printf '%s\n' "${!BENCH_DEV[@]}" | sort)
+usage_oneof BENCH_DEVICES "${devs[@]}"
+mapfile -t wq_modes < <(usage_c_names blkex_wq_mode_names)
+mapfile -t work_cpus < <(usage_c_names blkex_work_cpu_names)
+read -ra modes <<< "${BENCH_WQ_MODES:-}"
+for mode in "${modes[@]}"; do
+	usage_in "BENCH_WQ_MODES workqueue" "${mode%@*}" "${wq_modes[@]}"
+	[[ $mode != *@* ]] || usage_in "BENCH_WQ_MODES work_cpu" "${mode#*@}" "${work_cpus[@]}"
+done
+usage_uint BENCH_DEPTHS BENCH_NUMJOBS BENCH_REPS BENCH_RUNTIME BENCH_MB \
+	BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_BOOTS
+USAGE_MIN=0 usage_uint BENCH_RAMP
+usage_blkex_args BLKEX_ARGS
+usage_vm_knobs
 
 out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-$kver}
 mkdir -p "$out"

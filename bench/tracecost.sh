@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: bench/tracecost.sh          (KVER=... picks the kernel)
+# Usage: bench/tracecost.sh [-h|--help]
 # What blk_example's tracepoints cost when no one listens: bench/ab.sh
 # with the working tree built twice, with BLKEX_TRACEPOINTS=n (Kbuild:
 # NOTRACE, every trace_blkex_*() an empty inline; blk_example/trace.h) and
@@ -9,12 +9,22 @@
 # reads at iodepth 1, 16 and 32. In its table the row "normal" gives the
 # ratios normal/notrace: IOPS 1.0 and latency 1.0 mean no cost.
 # Results land in bench/results/<time>-tracecost-<kver>/. Not part of
-# make test or bench.
-# Environment: TRACECOST_REPS (5), TRACECOST_DEPTHS ("1 16 32"), and
-# those of bench/ab.sh.
+# make test or bench. Knobs are checked as bench/ab.sh does, before any
+# build.
+#
+# Environment: TRACECOST_REPS (AB_REPS, default 5), TRACECOST_DEPTHS
+# (AB_DEPTHS, default "1 16 32"), KVER (default: the newest kernel with
+# headers), BENCH_OUT (default bench/results/<time>-tracecost-<kver>), and
+# those of bench/ab.sh (below).
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=tests/lib/usage.sh
+. "$here/../tests/lib/usage.sh"
+USAGE_SEE=(bench/ab.sh tests/vm/boot.sh)
+usage_noargs "$@"
+usage_uint TRACECOST_REPS TRACECOST_DEPTHS
+usage_kver KVER
 kver=${KVER:-$("$here/../tests/vm/kernels.sh" | tail -n 1)}
 export KVER=$kver
 export AB_REPS=${TRACECOST_REPS:-${AB_REPS:-5}}

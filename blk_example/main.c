@@ -438,3 +438,4 @@ module_exit(blkex_exit);
 
 MODULE_DESCRIPTION("RAM-backed blk-mq block device with deferred completion");
 MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");

@@ -1,19 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tests/run.sh            (what `make test` runs)
+# Usage: tests/run.sh [-h|--help]       (what `make test` runs)
 # Builds the module for each kernel (tests/vm/kernels.sh), boots each one
 # under QEMU, runs the cases in tests/cases inside, then the host-side
-# cases in tests/host (each boots its own VM if it needs one), and prints TAP, ending
-# with "N passed, N failed, N skipped". Exits non-zero on any failure,
-# including a kernel log with an oops, warning or lockdep report anywhere
-# in a boot.
+# cases in tests/host (each boots its own VM if it needs one), and prints
+# TAP, ending with "N passed, N failed, N skipped". Exits non-zero on any
+# failure, including a kernel log with an oops, warning or lockdep report
+# anywhere in a boot. Logs: build/test-results/KVER/ and
+# build/test-results/host/. The whole suite takes about 48 minutes here.
+# Before it builds anything it refuses (status 2) an unknown argument, a
+# kernel without headers or image, a TESTS that matches no case, and a
+# knob that is not a number.
 #
-# Environment: KVERS="v1 v2" (kernels), TESTS=REGEX (matched against the
-# cases' file names), TEST_SCALE_PCT (I/O sizes, default 100),
-# BT_ATTACH_S (how long bpftrace may take to attach, default 180),
-# TEST_HOST_DIR (the host-side cases, default tests/host), TEST_KDIR as
-# in tests/vm/build-module.sh, VM_* as in tests/vm/boot.sh.
+# Environment:
+#   KVERS="V1 V2"     kernels to run on; default: every kernel in /boot
+#                     with headers (tests/vm/kernels.sh)
+#   TESTS=REGEX       only the cases whose file name matches (bash =~),
+#                     VM and host cases alike; default: all. A host case
+#                     alone boots no suite VM, e.g. TESTS='^008-entry'
+#   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
+#   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
+#   TEST_HOST_DIR=DIR the host-side cases; default tests/host
+#   TEST_KDIR=DIR     the kernel build tree (tests/vm/build-module.sh);
+#                     default /lib/modules/KVER/build
+#   VM_*              the VM (tests/vm/boot.sh, below)
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -21,21 +32,20 @@ repo=$(readlink -f "$here/..")
 results=$repo/build/test-results
 # shellcheck source=tests/lib/kmsg-patterns.sh
 . "$here/lib/kmsg-patterns.sh"
+# shellcheck source=tests/lib/usage.sh
+. "$here/lib/usage.sh"
+USAGE_SEE=(tests/vm/build-module.sh tests/vm/boot.sh)
+usage_noargs "$@"
 
 mapfile -t kvers < <("$here/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || { echo "run.sh: no kernel with headers installed; run make deps" >&2; exit 2; }
-# _pick DIR: the cases in DIR whose file name matches TESTS. The name, not
-# the path: a checkout in, say, /work/clone-036 would match every case.
-_pick() {
-	local f
-	[ -d "$1" ] || return 0
-	while read -r f; do
-		[[ ${f##*/} =~ ${TESTS:-.} ]] && echo "$f"
-	done < <(find "$1" -maxdepth 1 -name '[0-9]*.sh' | sort)
-	return 0
-}
-mapfile -t cases < <(_pick "$here/cases")
-mapfile -t hcases < <(_pick "${TEST_HOST_DIR:-$here/host}")
+usage_kver KVERS
+usage_uint TEST_SCALE_PCT BT_ATTACH_S
+usage_vm_knobs
+[ -z "${TEST_HOST_DIR:-}" ] || [ -d "$TEST_HOST_DIR" ] ||
+	usage_fail "TEST_HOST_DIR: no directory $TEST_HOST_DIR"
+mapfile -t cases < <(usage_pick "$here/cases")
+mapfile -t hcases < <(usage_pick "${TEST_HOST_DIR:-$here/host}")
 [ "$((${#cases[@]} + ${#hcases[@]}))" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
 
 [ "${#cases[@]}" -gt 0 ] || kvers=()

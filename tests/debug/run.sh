@@ -1,19 +1,43 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage: tests/debug/run.sh      (what `make test-debug` runs)
+# Usage: tests/debug/run.sh [-h|--help]  (what `make test-debug` runs)
 # The whole VM suite on a kernel that reports what a stock kernel hides:
 # lockdep, sleeping in atomic context, KASAN, kmemleak, debug objects, hung
 # tasks (tests/debug/debug.config). Builds that kernel first, or reuses
-# the cached build (tests/debug/build-kernel.sh), builds the module against
-# it, runs every case of tests/cases scaled down, then the planted-bug cases
-# of tests/debug/planted instead of the host cases. Output as tests/run.sh.
+# the cached build (tests/debug/build-kernel.sh; the first build takes
+# about half an hour on two cores), builds the module against it, runs
+# every case of tests/cases scaled down, then the planted-bug cases of
+# tests/debug/planted instead of the host cases. Output as tests/run.sh.
+# Before the kernel build it refuses (status 2) an unknown argument, a
+# TESTS that matches no case and a knob that is not a number.
 #
-# Environment: as tests/run.sh; here TEST_SCALE_PCT defaults to 10,
-# BT_ATTACH_S to 900, VM_TIMEOUT to 4 hours and VM_BOOT_TIMEOUT to 20 minutes.
+# Environment:
+#   TESTS=REGEX       as tests/run.sh, over tests/cases and
+#                     tests/debug/planted; default: all
+#   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; here default 10
+#   BT_ATTACH_S=N     seconds bpftrace may take to attach; here default 900
+#   VM_TIMEOUT=S      here default 14400 (4 hours)
+#   VM_BOOT_TIMEOUT=S here default 1200 (20 minutes)
+#   VM_APPEND=ARGS    appended to "kasan_multi_shot no5lvl"
+#   BLKEX_CACHE=DIR   where the debug kernel is cached; default
+#                     $XDG_CACHE_HOME/blk_example, XDG_CACHE_HOME
+#                     defaulting to ~/.cache (tests/debug/build-kernel.sh)
+#   JOBS=N            make -j for the kernel build; default nproc
+#   VM_MEM, VM_CPUS, VM_BOOT_TRIES, VM_QEMU_ARGS as tests/vm/boot.sh.
+# KVERS, TEST_KDIR, TEST_HOST_DIR, VM_KERNEL and VM_MODULES are set here,
+# to the debug kernel.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=tests/lib/usage.sh
+. "$here/../lib/usage.sh"
+USAGE_SEE=(tests/vm/boot.sh)
+usage_noargs "$@"
+usage_uint TEST_SCALE_PCT BT_ATTACH_S JOBS
+usage_vm_knobs
+[ -n "$(usage_pick "$here/../cases")$(usage_pick "$here/planted")" ] ||
+	usage_fail "TESTS: no case of tests/cases or tests/debug/planted matches '${TESTS:-}'"
 dir=$("$here/build-kernel.sh")
 kver=$(cat "$dir/kernelrelease")
 
