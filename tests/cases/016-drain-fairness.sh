@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="a saturated disk does not hold a CPU's workqueue pool. With one hardware queue per disk and work_cpu=next, both disks' work runs on the CPU after the submitter's; a drain that kept serving while its list refilled held that CPU's per-CPU worker pool for as long as the I/O lasted (1288 ms for a single read on Debian's 6.1, which does not demote long work items to CPU-intensive). This test will saturate blkex0 at iodepth 64 from CPU 0 and, from the same CPU, read 4 KiB from blkex1 twice a second, and check that every one of those reads completes within 100 ms."
+DESCRIPTION="a saturated disk does not hold a CPU's workqueue pool. With one hardware queue per disk and work_cpu=next, both disks' work runs on the CPU after the submitter's; a drain that kept serving while its list refilled held that CPU's per-CPU worker pool for as long as the I/O lasted, on kernels that do not demote long work items to CPU-intensive (before 6.5). This test will saturate blkex0 at iodepth 64 from CPU 0 and, from the same CPU, read 4 KiB from blkex1 twice a second, and check that every one of those reads completes within 100 ms."
 
 requires() {
 	_have_program fio
