@@ -40,6 +40,8 @@
 #include <linux/uaccess.h>
 
 #include "blk_example.h"
+#include "fault.h"
+#include "param.h"
 
 /* Bounds that keep a setting meaningful and a worker from sleeping for long. */
 #define BLKEX_MAX_FAIL_NTH	1000000
