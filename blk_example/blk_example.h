@@ -12,10 +12,11 @@
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/llist.h>
-#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+
+#include "fault.h"
 
 #define BLKEX_NAME		"blkex"
 
@@ -52,61 +53,6 @@ enum blkex_work_cpu {
 	BLKEX_WORK_LOCAL,		/* the submitter's */
 	BLKEX_WORK_NEXT,		/* the next online CPU */
 	BLKEX_WORK_AUTO,		/* next while requests overlap, else local */
-};
-
-/* Which requests error injection applies to (fail_dir=). */
-enum blkex_fault_dir {
-	BLKEX_FAULT_READ,
-	BLKEX_FAULT_WRITE,		/* writes, discards, write-zeroes */
-	BLKEX_FAULT_RW,
-};
-
-/* What the work handler does with a request, as fault injection decides. */
-enum blkex_fault_act {
-	BLKEX_FAULT_PASS,		/* serve it */
-	BLKEX_FAULT_FAIL,		/* end it with BLK_STS_IOERR, store untouched */
-	BLKEX_FAULT_HANG,		/* never complete it: .timeout will */
-};
-
-#define BLKEX_MAX_BADBLOCKS	8
-
-/* A bad-block range, in 512-byte sectors, both ends included. */
-struct blkex_badrange {
-	sector_t start;
-	sector_t end;
-};
-
-struct blkex_dev;
-
-/* A debugfs knob of one disk: what its file's i_private points to. */
-struct blkex_fault_file {
-	struct blkex_dev *dev;
-	const struct blkex_fault_knob *knob;
-};
-
-#define BLKEX_FAULT_KNOBS	5
-
-/*
- * Error, delay and hang injection for one disk (fault.c). Set from the
- * module parameters when the disk is made and through debugfs after; every
- * field is read and written under store_mutex except @delay_us, which
- * queue_rq reads, and the atomic counts, which .timeout updates.
- */
-struct blkex_fault {
-	struct blkex_badrange bad[BLKEX_MAX_BADBLOCKS];
-	unsigned int nr_bad;
-	u32 fail_nth;			/* fail every Nth request; 0: off */
-	u32 fail_permille;		/* fail this many in 1000 at random */
-	u32 delay_us;			/* service delay per request */
-	u32 hang_next;			/* drop the next N data requests */
-	u32 dir;			/* enum blkex_fault_dir */
-	u64 nth_count;			/* requests counted for @fail_nth */
-	u64 nr_failed;			/* requests ended by injection */
-	u64 nr_hung;			/* requests dropped by @hang_next */
-	atomic64_t nr_timed_out;	/* requests ended by .timeout */
-	atomic64_t nr_rearmed;		/* timers .timeout rearmed */
-	struct dentry *debugfs;		/* blk_example/blkexN */
-	struct blkex_fault_file files[BLKEX_FAULT_KNOBS];
 };
 
 /* One disk: its store, the lock that guards it and its blk-mq plumbing. */
@@ -160,35 +106,6 @@ struct blkex_cmd {
 	u64 stamp[BLKEX_NR_STAMPS];	/* enum blkex_stamp */
 };
 
-/*
- * A numeric module parameter with its valid range (main.c). The setter
- * rejects anything outside it with -EINVAL and one message naming the
- * parameter.
- */
-struct blkex_uparam {
-	u64 val;
-	u64 min;
-	u64 max;
-	bool pow2;		/* must also be a power of two */
-};
-
-extern const struct kernel_param_ops blkex_uparam_ops;
-
-/*
- * A module parameter that takes one of a fixed list of names (main.c);
- * @val is the index of the name given. The setter rejects any other
- * string with -EINVAL and one message listing the names.
- */
-struct blkex_eparam {
-	const char * const *names;
-	unsigned int nr_names;
-	unsigned int val;
-};
-
-extern const struct kernel_param_ops blkex_eparam_ops;
-void blkex_names_list(char *buf, size_t size, const char * const *names,
-		      unsigned int nr_names);
-
 /* io.c */
 extern const struct blk_mq_ops blkex_mq_ops;
 void blkex_kick_work(struct work_struct *work);
@@ -201,35 +118,5 @@ bool blkex_store_in_range(const struct blkex_dev *dev, u64 pos, u64 len);
 void blkex_store_copy_bvec(struct blkex_dev *dev, struct bio_vec *bv,
 			   u64 pos, bool write);
 void blkex_store_zero(struct blkex_dev *dev, u64 pos, u64 len);
-
-/* fault.c, or do-nothing stubs when built with BLKEX_FAULT_INJECTION=n */
-#ifdef BLKEX_FAULT_INJECTION
-void blkex_fault_module_init(void);
-void blkex_fault_module_exit(void);
-int blkex_fault_check_params(u64 nr_sectors);
-void blkex_fault_add_dev(struct blkex_dev *dev);
-void blkex_fault_del_dev(struct blkex_dev *dev);
-enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
-					struct request *rq);
-void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd);
-void blkex_fault_wait(u64 until_ns);
-void blkex_fault_timed_out(struct blkex_dev *dev, bool ended);
-#else
-static inline void blkex_fault_module_init(void) {}
-static inline void blkex_fault_module_exit(void) {}
-static inline int blkex_fault_check_params(u64 nr_sectors) { return 0; }
-static inline void blkex_fault_add_dev(struct blkex_dev *dev) {}
-static inline void blkex_fault_del_dev(struct blkex_dev *dev) {}
-static inline enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
-						      struct request *rq)
-{
-	return BLKEX_FAULT_PASS;
-}
-
-static inline void blkex_fault_stamp(struct blkex_dev *dev,
-				     struct blkex_cmd *cmd) {}
-static inline void blkex_fault_wait(u64 until_ns) {}
-static inline void blkex_fault_timed_out(struct blkex_dev *dev, bool ended) {}
-#endif
 
 #endif /* _BLKEX_H */

@@ -8,7 +8,6 @@
 #include <linux/cpumask.h>
 #include <linux/hdreg.h>
 #include <linux/kernel.h>
-#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -16,6 +15,7 @@
 
 #include "blk_example.h"
 #include "compat.h"
+#include "param.h"
 
 /* Minors per disk: the whole disk plus 15 partitions, as sd does. */
 #define BLKEX_MINORS		16
@@ -35,84 +35,6 @@
  * at most per request keeps other requests from waiting long behind one.
  */
 #define BLKEX_MAX_ZERO_SECTORS	65536
-
-/* struct blkex_uparam's setter and getter (blk_example.h). */
-static int blkex_uparam_set(const char *str, const struct kernel_param *kp)
-{
-	struct blkex_uparam *p = kp->arg;
-	u64 v;
-
-	if (kstrtoull(str, 0, &v)) {
-		pr_err("%s=%s is not a number in [%llu, %llu]\n",
-		       kp->name, str, p->min, p->max);
-		return -EINVAL;
-	}
-	if (v < p->min || v > p->max) {
-		pr_err("%s=%llu is out of range [%llu, %llu]\n",
-		       kp->name, v, p->min, p->max);
-		return -EINVAL;
-	}
-	if (p->pow2 && !is_power_of_2(v)) {
-		pr_err("%s=%llu is not a power of two\n", kp->name, v);
-		return -EINVAL;
-	}
-	p->val = v;
-	return 0;
-}
-
-static int blkex_uparam_get(char *buf, const struct kernel_param *kp)
-{
-	const struct blkex_uparam *p = kp->arg;
-
-	return scnprintf(buf, PAGE_SIZE, "%llu\n", p->val);
-}
-
-const struct kernel_param_ops blkex_uparam_ops = {
-	.set = blkex_uparam_set,
-	.get = blkex_uparam_get,
-};
-
-/* "a, b, c": @names for a message that says what a setting accepts. */
-void blkex_names_list(char *buf, size_t size, const char * const *names,
-		      unsigned int nr_names)
-{
-	unsigned int i;
-	int len = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < nr_names; i++)
-		len += scnprintf(buf + len, size - len, "%s%s",
-				 i ? ", " : "", names[i]);
-}
-
-/* struct blkex_eparam's setter and getter (blk_example.h). */
-static int blkex_eparam_set(const char *str, const struct kernel_param *kp)
-{
-	struct blkex_eparam *p = kp->arg;
-	char names[80];
-	int i;
-
-	i = __sysfs_match_string(p->names, p->nr_names, str);
-	if (i >= 0) {
-		p->val = i;
-		return 0;
-	}
-	blkex_names_list(names, sizeof(names), p->names, p->nr_names);
-	pr_err("%s=%s is not one of %s\n", kp->name, str, names);
-	return -EINVAL;
-}
-
-static int blkex_eparam_get(char *buf, const struct kernel_param *kp)
-{
-	const struct blkex_eparam *p = kp->arg;
-
-	return scnprintf(buf, PAGE_SIZE, "%s\n", p->names[p->val]);
-}
-
-const struct kernel_param_ops blkex_eparam_ops = {
-	.set = blkex_eparam_set,
-	.get = blkex_eparam_get,
-};
 
 /* 262144 sectors = 128 MiB; the upper bound keeps num_sectors * 512 in a u64. */
 static struct blkex_uparam g_num_sectors = {
@@ -250,12 +172,16 @@ static struct blkex_dev *blkex_add_dev(int index)
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	dev->index = index;
+	/* Before the disk is live: requests consult its bad-block table. */
+	ret = blkex_fault_init_dev(dev);
+	if (ret)
+		goto out_free_dev;
 
 	ret = blkex_store_alloc(dev, bytes);
 	if (ret) {
 		pr_err("num_sectors=%llu: cannot allocate a %llu-byte store\n",
 		       g_num_sectors.val, bytes);
-		goto out_free_dev;
+		goto out_fault_exit;
 	}
 
 	/*
@@ -332,6 +258,8 @@ out_free_queues:
 	kfree(dev->queues);
 out_free_store:
 	blkex_store_free(dev);
+out_fault_exit:
+	blkex_fault_exit_dev(dev);
 out_free_dev:
 	kfree(dev);
 	return ERR_PTR(ret);
@@ -343,7 +271,8 @@ out_free_dev:
  * free the rest. Each request's work item is flushed as its request is
  * freed (.exit_request, io.c), and the kick work items before the queue
  * array goes: after that nothing of this disk is on the workqueue, and the
- * store can go. The same order as the unwinding of blkex_add_dev().
+ * store and the bad-block table the work consults can go. The same order
+ * as the unwinding of blkex_add_dev().
  */
 static void blkex_del_dev(struct blkex_dev *dev)
 {
@@ -356,6 +285,7 @@ static void blkex_del_dev(struct blkex_dev *dev)
 	kfree(dev->queues);
 #endif
 	blkex_store_free(dev);
+	blkex_fault_exit_dev(dev);
 	kfree(dev);
 }
 
