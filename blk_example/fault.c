@@ -44,6 +44,7 @@
 #include <linux/math64.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -69,6 +70,21 @@ struct blkex_badrange {
 	sector_t start;
 	sector_t end;
 };
+
+/*
+ * The messages of refused debugfs writes share one rate limit: a script
+ * that loops writing a bad value must not flood the log, yet each of a
+ * user's deliberate bad writes should say why it was refused, so the burst
+ * is large (pr_err_ratelimited()'s 10 per call site swallowed the messages
+ * of a quick run of bad writes).
+ */
+static DEFINE_RATELIMIT_STATE(blkex_knob_rs, 5 * HZ, 100);
+
+#define blkex_knob_err(fmt, ...)				\
+	do {							\
+		if (__ratelimit(&blkex_knob_rs))		\
+			pr_err(fmt, ##__VA_ARGS__);		\
+	} while (0)
 
 static const char * const blkex_fault_dir_names[] = {
 	[BLKEX_FAULT_READ]	= "read",
@@ -468,20 +484,20 @@ static int blkex_knob_copy(struct blkex_dev *dev, const char *name, char *buf,
 			   loff_t *ppos)
 {
 	if (*ppos) {
-		pr_err_ratelimited("%s: %s: a value must be written whole, in one write at offset 0\n",
-				   dev->disk->disk_name, name);
+		blkex_knob_err("%s: %s: a value must be written whole, in one write at offset 0\n",
+			       dev->disk->disk_name, name);
 		return -EINVAL;
 	}
 	if (count >= size) {
-		pr_err_ratelimited("%s: %s: a %zu-byte value is too long\n",
-				   dev->disk->disk_name, name, count);
+		blkex_knob_err("%s: %s: a %zu-byte value is too long\n",
+			       dev->disk->disk_name, name, count);
 		return -EINVAL;
 	}
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	if (memchr(buf, '\0', count)) {
-		pr_err_ratelimited("%s: %s: the value has a NUL byte in it\n",
-				   dev->disk->disk_name, name);
+		blkex_knob_err("%s: %s: the value has a NUL byte in it\n",
+			       dev->disk->disk_name, name);
 		return -EINVAL;
 	}
 	buf[count] = '\0';
@@ -509,13 +525,13 @@ static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
 		if (knob->names) {
 			blkex_names_list(names, sizeof(names), knob->names,
 					 knob->max + 1);
-			pr_err_ratelimited("%s: %s=%s is not one of %s\n",
-					   dev->disk->disk_name, knob->name,
-					   val, names);
+			blkex_knob_err("%s: %s=%s is not one of %s\n",
+				       dev->disk->disk_name, knob->name,
+				       val, names);
 		} else {
-			pr_err_ratelimited("%s: %s=%s is not a number in [0, %u]\n",
-					   dev->disk->disk_name, knob->name,
-					   val, knob->max);
+			blkex_knob_err("%s: %s=%s is not a number in [0, %u]\n",
+				       dev->disk->disk_name, knob->name,
+				       val, knob->max);
 		}
 		return -EINVAL;
 	}
@@ -571,14 +587,14 @@ static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
 		return 0;
 	}
 	if ((val[0] != '+' && val[0] != '-') || blkex_parse_range(val + 1, &r)) {
-		pr_err_ratelimited("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
-				   dev->disk->disk_name, val);
+		blkex_knob_err("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
+			       dev->disk->disk_name, val);
 		return -EINVAL;
 	}
 	if (r.end >= capacity) {
-		pr_err_ratelimited("%s: badblocks: %llu-%llu is beyond the last sector %llu\n",
-				   dev->disk->disk_name, (u64)r.start,
-				   (u64)r.end, (u64)capacity - 1);
+		blkex_knob_err("%s: badblocks: %llu-%llu is beyond the last sector %llu\n",
+			       dev->disk->disk_name, (u64)r.start,
+			       (u64)r.end, (u64)capacity - 1);
 		return -EINVAL;
 	}
 
@@ -591,13 +607,13 @@ static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
 
 	/* The table may have changed in part: the message says so. */
 	if (ret && val[0] == '+')
-		pr_err_ratelimited("%s: badblocks: +%llu-%llu does not fit in the bad-block table (%lu entries of at most %d sectors): not added, or only in part\n",
-				   dev->disk->disk_name, (u64)r.start,
-				   (u64)r.end, MAX_BADBLOCKS, BB_MAX_LEN);
+		blkex_knob_err("%s: badblocks: +%llu-%llu does not fit in the bad-block table (%lu entries of at most %d sectors): not added, or only in part\n",
+			       dev->disk->disk_name, (u64)r.start,
+			       (u64)r.end, MAX_BADBLOCKS, BB_MAX_LEN);
 	else if (ret)
-		pr_err_ratelimited("%s: badblocks: -%llu-%llu would split a range in a full bad-block table (%lu entries): not removed, or only in part\n",
-				   dev->disk->disk_name, (u64)r.start,
-				   (u64)r.end, MAX_BADBLOCKS);
+		blkex_knob_err("%s: badblocks: -%llu-%llu would split a range in a full bad-block table (%lu entries): not removed, or only in part\n",
+			       dev->disk->disk_name, (u64)r.start,
+			       (u64)r.end, MAX_BADBLOCKS);
 	return ret;
 }
 

@@ -46,7 +46,7 @@ test_case() {
 	echo 3 > $DBG/hang_next
 	fio --output-format=json --output="$FIO_JSON" --eta=never --name=hang \
 		--filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring --rw=randread \
-		--bs=4k --size=1M --iodepth=16 --continue_on_error=io > /dev/null || true
+		--bs=4k --size=1M --iodepth=16 --continue_on_error=all > /dev/null || true
 	_expect_eq "errors among 256 reads" "$(_fio_field "['jobs'][0]['total_err']")" 3
 	cat $DBG/stats
 	grep -qx "hung 5" $DBG/stats || _fail "stats do not count 5 hung requests"
