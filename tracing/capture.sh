@@ -8,7 +8,7 @@
 # to the cost) with block:block_rq_issue,
 # block:block_rq_complete and the workqueue events into FILE (default
 # trace.dat): for SECONDS, while COMMAND runs, or until Ctrl-C. Then
-#   tracing/report.py -i FILE --csv requests.csv
+#   tracing/trace_report.py -i FILE --csv requests.csv
 # prints the per-stage summary and writes one row per request.
 #
 # The buffers are sized so that a few thousand requests a second are not

@@ -25,7 +25,7 @@ test_case() {
 	_expect_eq "CPUs with dropped events" \
 		"$(grep -E 'dropped events: [1-9]|overrun: [1-9]' -c /tmp/stat.out)" 0
 
-	"$TRACING/report.py" -i /tmp/trace.dat --csv /tmp/requests.csv > /tmp/report.out
+	"$TRACING/trace_report.py" -i /tmp/trace.dat --csv /tmp/requests.csv > /tmp/report.out
 	cat /tmp/report.out
 	head -n 3 /tmp/requests.csv
 	for ev in queued work_start locked copied complete; do

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Per-request latencies and the stage summary from a trace-cmd capture.
 
-Usage: tracing/report.py [-i trace.dat] [--csv FILE]
+Usage: tracing/trace_report.py [-i trace.dat] [--csv FILE]
 
 Reads `trace-cmd report` of a capture made by tracing/capture.sh, matches
 the blk_example events of each request by (dev, hctx, tag), writes one CSV
@@ -37,7 +37,7 @@ def events(path):
                 sec, nsec, name, rest = m.groups()
                 yield int(sec) * 10**9 + int(nsec), name, dict(FIELD.findall(rest))
     if p.returncode:
-        sys.exit(f"report.py: trace-cmd report -i {path} failed")
+        sys.exit(f"trace_report.py: trace-cmd report -i {path} failed")
 
 
 def stages(ts):
