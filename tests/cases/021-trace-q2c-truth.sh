@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="tracing/q2c.bt against fio. With q2c.bt attached by operation, by size and by disk, fio does 4000 4 KiB random reads at iodepth 8, then 200 16 KiB and 100 128 KiB random writes. This test will check that the histograms count exactly the I/Os fio did, per operation, per size and per disk (its major and minor number), that the disk's own counters agree, and that q2c.bt's mean read latency is not above fio's completion latency mean."
+DESCRIPTION="tracing/q2c.bt against fio. With q2c.bt attached by operation, by size and by disk, fio does 4000 4 KiB random reads at iodepth 8, then 200 16 KiB and 100 128 KiB random writes. This test will check that the histograms count exactly the I/Os fio did, per operation, per size and, in bpftrace's JSON output, per disk (its major and minor number), that the disk's own counters agree, and that q2c.bt's mean read latency is not above fio's completion latency mean."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
@@ -8,6 +8,22 @@ DESCRIPTION="tracing/q2c.bt against fio. With q2c.bt attached by operation, by s
 requires() {
 	_have_program bpftrace
 	_have_program fio
+}
+
+# _json_counts OUT MAP [KEY...]: from bpftrace -f json output, the count of
+# each KEY of stats map MAP, or with no KEY the number of its keys.
+_json_counts() {
+	python3 - "$@" <<'PY'
+import json, sys
+out, name, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
+for line in open(out):
+    if line.startswith("{"):
+        d = json.loads(line)
+        if d["type"] == "stats" and name in d["data"]:
+            m = d["data"][name]
+            print(" ".join(str(m[k]["count"]) if k in m else "-"
+                           for k in keys) if keys else len(m))
+PY
 }
 
 test_case() {
@@ -19,7 +35,7 @@ test_case() {
 	op=$BT_PID
 	_bt_start /tmp/size.out "$TRACING/q2c.bt" 0 size
 	size=$BT_PID
-	_bt_start /tmp/disk.out "$TRACING/q2c.bt" 0 disk
+	_bt_start /tmp/disk.out -f json "$TRACING/q2c.bt" 0 disk
 	disk=$BT_PID
 
 	_fio --name=w16k --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
@@ -46,13 +62,11 @@ test_case() {
 	_expect_eq "q2c.bt 8k-64k count" "$(_bt_stats /tmp/size.out 8k-64k | cut -d' ' -f1)" 200
 	_expect_eq "q2c.bt 128k+ count" "$(_bt_stats /tmp/size.out 128k+ | cut -d' ' -f1)" 100
 	_expect_eq "q2c.bt 128k+ histogram" "$(_bt_hist_total /tmp/size.out '@usecs[128k+]')" 100
-	majmin=$(sed 's/:/, /' "/sys/block/$(basename "$BLKEX_DEV")/dev")
-	_expect_eq "q2c.bt disk $majmin read count" \
-		"$(_bt_stats /tmp/disk.out "$majmin, read" disk_ns | cut -d' ' -f1)" "$ios"
-	_expect_eq "q2c.bt disk $majmin write count" \
-		"$(_bt_stats /tmp/disk.out "$majmin, write" disk_ns | cut -d' ' -f1)" 300
-	_expect_eq "q2c.bt @disk_ns entries (one disk: read, write)" \
-		"$(grep -c '^@disk_ns\[' /tmp/disk.out)" 2
+	majmin=$(tr : , < "/sys/block/$(basename "$BLKEX_DEV")/dev")
+	_expect_eq "q2c.bt -f json disk $majmin counts (read write)" \
+		"$(_json_counts /tmp/disk.out @disk_ns "$majmin,read" "$majmin,write")" "$ios 300"
+	_expect_eq "q2c.bt -f json @disk_ns keys (one disk: read, write)" \
+		"$(_json_counts /tmp/disk.out @disk_ns)" 2
 
 	echo "q2c mean ${mean} ns, fio clat mean ${clat} ns"
 	awk -v q="$mean" -v c="$clat" 'BEGIN { exit !(q > 0 && q <= c) }' ||

@@ -28,13 +28,11 @@ _bt_stop() {
 	_fail "bpftrace $BT_ERR"
 }
 
-# _bt_stats OUT KEY [MAP]: "count mean_ns" from q2c.bt's "@MAP[KEY]: count
-# N, average A, total T" line (the mean recomputed from the total). MAP is
-# ns by default; KEY may hold spaces ("252, 0, read" of @disk_ns).
+# _bt_stats OUT KEY: "count mean_ns" from q2c.bt's "@ns[KEY]: count N,
+# average A, total T" line (the mean recomputed from the total).
 _bt_stats() {
-	awk -v k="@${3:-ns}[$2]:" 'index($0, k) == 1 {
-		$0 = substr($0, length(k) + 1)
-		gsub(",", ""); printf "%d %.1f\n", $2, $2 ? $6 / $2 : 0 }' "$1"
+	awk -v k="@ns[$2]:" '$1 == k {
+		gsub(",", ""); printf "%d %.1f\n", $3, $3 ? $7 / $3 : 0 }' "$1"
 }
 
 # _bt_hist_total OUT MAP: the sum of the bucket counts of histogram MAP,
