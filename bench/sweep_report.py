@@ -445,7 +445,7 @@ def plot_stages(pdir, rows, machine):
                 by_qd.setdefault(r["iodepth"], []).append(r)
         dat = f"{pdir}/stages_{wl}.dat"
         with open(dat, "w") as f:
-            f.write("iodepth " + " ".join(STAGES) + " " +
+            f.write("# iodepth " + " ".join(STAGES) + " " +
                     " ".join(f"{s}_pct" for s in STAGES) + "\n")
             for qd in sorted(by_qd):
                 med = [statistics.median(r[s] for r in by_qd[qd])
@@ -455,18 +455,19 @@ def plot_stages(pdir, rows, machine):
                         " ".join(f"{100 * m / total:.2f}" for m in med) +
                         "\n")
         k = len(STAGES)
-        shares = [f'"{dat}" using {k + i + 2}:xtic(1) title "{s}"'
-                  for i, s in enumerate(STAGES)]
+        colour = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
+        shares = [f'"{dat}" using {k + i + 2}:xtic(1) lc rgb "{colour[i]}" '
+                  f'title "{s}"' for i, s in enumerate(STAGES)]
         means = [f'"{dat}" using 1:{i + 2} with linespoints lw 2 '
-                 f'dt {i + 1} pt {(5, 7, 9, 11)[i % 4]} title "{s}"'
-                 for i, s in enumerate(STAGES)]
+                 f'lc rgb "{colour[i]}" dt {i + 1} pt {(5, 7, 9, 11)[i]} '
+                 'notitle' for i, s in enumerate(STAGES)]
         gnuplot(plot_head(f"{pdir}/stages_{wl}.png", "", note, "1200,560") +
                 'set multiplot layout 1,2 title "blk_example '
                 f'{wl}: where the time goes vs iodepth (stages.bt)"\n'
                 'set title "share of queue-to-completion time"\n'
                 'set style data histograms\nset style histogram rowstacked\n'
                 'set style fill solid 0.8 border -1\nset boxwidth 0.7\n'
-                'set key outside bottom horizontal\nset xlabel "iodepth"\n'
+                'set key outside right top vertical\nset xlabel "iodepth"\n'
                 'set ylabel "% of q2c"\nset yrange [0:100]\n'
                 'set grid ytics\nplot ' + ", ".join(shares) + "\n"
                 'set title "mean per stage (log scale)"\n'
