@@ -5,7 +5,7 @@
 # The main job: builds blk_example for KVER, boots it under QEMU, loads
 # blk_example, brd and null_blk side by side and runs the fio sweep
 # (bench/guest/sweep.sh); then turns the results into a CSV, a Markdown
-# report and PNG plots (bench/report.py). Results land in
+# report and PNG plots (bench/sweep_report.py). Results land in
 # bench/results/<time>-<kver>/ (ignored by git). Before it builds
 # anything it refuses (status 2) an unknown argument, a name that is not a
 # workload, device or workqueue flavour, a number that is not one, and a
@@ -157,5 +157,5 @@ for (( boot = 1; ; boot++ )); do
 done
 kill "$sampler" 2> /dev/null || true
 
-python3 "$here/report.py" "$out"
+"$here/sweep_report.py" "$out"
 echo "bench: report: $out/report.md"

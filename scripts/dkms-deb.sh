@@ -3,9 +3,12 @@
 #
 # Usage: scripts/dkms-deb.sh        (make dkms-deb)
 # Builds build/blk-example-dkms_VERSION_all.deb with Debian's dh-dkms: the
-# DKMS source tree (scripts/dkms-src.sh) and the example
-# /etc/modprobe.d/blk_example.conf, plus maintainer scripts that run dkms
-# add/build/install on installation and dkms remove on removal.
+# DKMS source tree (scripts/dkms-src.sh), the example
+# /etc/modprobe.d/blk_example.conf, the tracing tools (tracing/*.bt,
+# capture.sh, trace_report.py, lib/) in /usr/share/blk-example/tracing and
+# the READMEs in /usr/share/doc/blk-example-dkms, plus maintainer scripts
+# that run dkms add/build/install on installation and dkms remove on
+# removal.
 # Offline; needs debhelper and dh-dkms (make deps). VERSION comes from
 # dkms.conf.
 set -euo pipefail
@@ -22,6 +25,12 @@ cp -r "$repo/packaging/debian" "$pkg/debian"
 "$repo/scripts/dkms-src.sh" "$pkg" > /dev/null
 mv "$pkg/blk-example-$version" "$pkg/src"
 cp "$repo/packaging/blk_example.conf" "$pkg/"
+mkdir -p "$pkg/tracing/lib" "$pkg/doc"
+cp "$repo"/tracing/*.bt "$repo/tracing/capture.sh" \
+	"$repo/tracing/trace_report.py" "$pkg/tracing/"
+cp "$repo"/tracing/lib/*.sh "$pkg/tracing/lib/"
+cp "$repo/README.md" "$pkg/doc/README.md"
+cp "$repo/tracing/README.md" "$pkg/doc/README.tracing.md"
 
 commit=$(git -C "$repo" describe --always --dirty 2> /dev/null || echo unknown)
 cat > "$pkg/debian/changelog" <<END

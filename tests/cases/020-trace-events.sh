@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="the blk_example tracepoints and the bpftrace tools. This test will check that the six events exist with the documented fields, that one direct 4 KiB read fires each of them once with the same device, hardware queue and tag, that blkex_rq_stages prints its sequence number and four durations, that every tracing/*.bt parses, and that q2c.bt with a duration ends by itself."
+DESCRIPTION="the blk_example tracepoints and the bpftrace tools. This test will check that the six events exist with the documented fields, that one direct 4 KiB read fires each of them once with the same device, hardware queue and tag, that blkex_rq_stages prints its sequence number and four durations, that every tracing/*.bt parses, that q2c.bt with a duration ends by itself, and that q2c.bt with an unknown mode says so and ends."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
@@ -67,4 +67,11 @@ test_case() {
 		{ cat /tmp/q2c.out; _fail "q2c.bt 1 did not end by itself with status 0"; }
 	grep -q 'Hit Ctrl-C' /tmp/q2c.out || _fail "q2c.bt printed no banner"
 	echo "q2c.bt 1: ended by itself"
+
+	timeout 300 bpftrace "$TRACING/q2c.bt" 0 sise > /tmp/q2c-typo.out 2>&1 ||
+		{ cat /tmp/q2c-typo.out; _fail "q2c.bt 0 sise did not end by itself"; }
+	grep -q "unknown mode 'sise'" /tmp/q2c-typo.out ||
+		{ cat /tmp/q2c-typo.out; _fail "q2c.bt took the mode 'sise' without a word"; }
+	! grep -q 'Hit Ctrl-C' /tmp/q2c-typo.out || _fail "q2c.bt traced with the mode 'sise'"
+	echo "q2c.bt 0 sise: refused"
 }

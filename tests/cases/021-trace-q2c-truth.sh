@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="tracing/q2c.bt against fio. With q2c.bt attached by operation and by size, fio does 4000 4 KiB random reads at iodepth 8, then 200 16 KiB and 100 128 KiB random writes. This test will check that the histograms count exactly the I/Os fio did, per operation and per size, that the disk's own counters agree, and that q2c.bt's mean read latency is not above fio's completion latency mean."
+DESCRIPTION="tracing/q2c.bt against fio. With q2c.bt attached by operation, by size and by disk, fio does 4000 4 KiB random reads at iodepth 8, then 200 16 KiB and 100 128 KiB random writes. This test will check that the histograms count exactly the I/Os fio did, per operation, per size and, in bpftrace's JSON output, per disk (its major and minor number), that the disk's own counters agree, and that q2c.bt's mean read latency is not above fio's completion latency mean."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
@@ -10,8 +10,24 @@ requires() {
 	_have_program fio
 }
 
+# _json_counts OUT MAP [KEY...]: from bpftrace -f json output, the count of
+# each KEY of stats map MAP, or with no KEY the number of its keys.
+_json_counts() {
+	python3 - "$@" <<'PY'
+import json, sys
+out, name, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
+for line in open(out):
+    if line.startswith("{"):
+        d = json.loads(line)
+        if d["type"] == "stats" and name in d["data"]:
+            m = d["data"][name]
+            print(" ".join(str(m[k]["count"]) if k in m else "-"
+                           for k in keys) if keys else len(m))
+PY
+}
+
 test_case() {
-	local ios op size reads0 count mean clat
+	local ios op size disk reads0 count mean clat majmin
 	ios=$(_scaled 4000)
 	_load
 	reads0=$(_reads)
@@ -19,6 +35,8 @@ test_case() {
 	op=$BT_PID
 	_bt_start /tmp/size.out "$TRACING/q2c.bt" 0 size
 	size=$BT_PID
+	_bt_start /tmp/disk.out -f json "$TRACING/q2c.bt" 0 disk
+	disk=$BT_PID
 
 	_fio --name=w16k --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
 		--rw=randwrite --bs=16k --iodepth=1 --number_ios=200 --size=64M
@@ -31,7 +49,8 @@ test_case() {
 
 	_bt_stop "$op" /tmp/op.out
 	_bt_stop "$size" /tmp/size.out
-	cat /tmp/op.out /tmp/size.out
+	_bt_stop "$disk" /tmp/disk.out
+	cat /tmp/op.out /tmp/size.out /tmp/disk.out
 
 	_expect_eq "disk reads" "$(($(_reads) - reads0))" "$ios"
 	read -r count mean <<< "$(_bt_stats /tmp/op.out read)"
@@ -43,6 +62,11 @@ test_case() {
 	_expect_eq "q2c.bt 8k-64k count" "$(_bt_stats /tmp/size.out 8k-64k | cut -d' ' -f1)" 200
 	_expect_eq "q2c.bt 128k+ count" "$(_bt_stats /tmp/size.out 128k+ | cut -d' ' -f1)" 100
 	_expect_eq "q2c.bt 128k+ histogram" "$(_bt_hist_total /tmp/size.out '@usecs[128k+]')" 100
+	majmin=$(tr : , < "/sys/block/$(basename "$BLKEX_DEV")/dev")
+	_expect_eq "q2c.bt -f json disk $majmin counts (read write)" \
+		"$(_json_counts /tmp/disk.out @disk_ns "$majmin,read" "$majmin,write")" "$ios 300"
+	_expect_eq "q2c.bt -f json @disk_ns keys (one disk: read, write)" \
+		"$(_json_counts /tmp/disk.out @disk_ns)" 2
 
 	echo "q2c mean ${mean} ns, fio clat mean ${clat} ns"
 	awk -v q="$mean" -v c="$clat" 'BEGIN { exit !(q > 0 && q <= c) }' ||

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50 and p99 columns are there, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, every stage's sampled histogram is one that 1 in 8 of the PERIOD 1 run's requests gives with a chance of at least SAMPLE_ALPHA at every row, and so are its p50 and p99 rows (exact binomial tails, see SAMPLE_CHECK), and the q2c mean is within a factor of 2 of it (a loose bound: see SAMPLE_NOTE). The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
+DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50_le_ns and p99_le_ns columns are there, named as bounds, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, every stage's sampled histogram is one that 1 in 8 of the PERIOD 1 run's requests gives with a chance of at least SAMPLE_ALPHA at every row, and so are its p50 and p99 rows (exact binomial tails, see SAMPLE_CHECK), and the q2c mean is within a factor of 2 of it (a loose bound: see SAMPLE_NOTE). The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
@@ -61,11 +61,13 @@ test_case() {
 			'BEGIN { printf "%.1f", a + b }')
 	done
 	_expect_eq "stages.bt q2c count" "$(_stage /tmp/stages.out q2c 3)" "$ios"
+	grep -Eq '^ +name +count +mean_ns +q2c_pct +p50_le_ns +p99_le_ns$' /tmp/stages.out ||
+		_fail "no header naming the p50_le_ns and p99_le_ns bounds"
 	for s in wq_delay mutex_wait copy completion q2c; do
 		p50=$(_stage /tmp/stages.out $s 6)
 		p99=$(_stage /tmp/stages.out $s 7)
 		[[ $p50 =~ ^[0-9]+$ && $p99 =~ ^[0-9]+$ ]] ||
-			_fail "$s: no p50_ns/p99_ns columns ('$p50' '$p99')"
+			_fail "$s: no p50_le_ns/p99_le_ns columns ('$p50' '$p99')"
 		[ "$p50" -le "$p99" ] || _fail "$s: p50 $p50 ns above p99 $p99 ns"
 		_expect_eq "$s p50 row" "$p50" \
 			"$(_bt_hist_pct /tmp/stages.out "@${s}_ns" 50)"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="the trace-cmd capture and report. tracing/capture.sh records while fio does 4000 4 KiB random reads at iodepth 8. This test will check that nothing was dropped, that the capture holds one queued and one completed event per I/O, matched by device, hardware queue and tag, that the per-request CSV has one row per I/O, that the stage means add up to the q2c mean and that it is not above fio's completion latency mean."
+DESCRIPTION="the trace-cmd capture and report. tracing/capture.sh records while fio does 4000 4 KiB random reads at iodepth 8. This test will check that nothing was dropped, that the capture holds one queued and one completed event per I/O, matched by device, hardware queue and tag, that the per-request CSV has one row per I/O, that the stage means add up to the q2c mean and that it is not above fio's completion latency mean, and that the JSON form (--json) gives the same q2c count and mean as the table."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
@@ -25,7 +25,7 @@ test_case() {
 	_expect_eq "CPUs with dropped events" \
 		"$(grep -E 'dropped events: [1-9]|overrun: [1-9]' -c /tmp/stat.out)" 0
 
-	"$TRACING/report.py" -i /tmp/trace.dat --csv /tmp/requests.csv > /tmp/report.out
+	"$TRACING/trace_report.py" -i /tmp/trace.dat --csv /tmp/requests.csv > /tmp/report.out
 	cat /tmp/report.out
 	head -n 3 /tmp/requests.csv
 	for ev in queued work_start locked copied complete; do
@@ -40,6 +40,13 @@ test_case() {
 	for s in wq_delay mutex_wait copy completion q2c; do
 		_expect_eq "$s count" "$(_stage /tmp/report.out $s 3)" "$ios"
 	done
+	"$TRACING/trace_report.py" -i /tmp/trace.dat --json /tmp/report.json > /dev/null
+	_expect_eq "JSON q2c count and mean" "$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+q = [s for s in d["stages"] if s["stage"] == "q2c"][0]
+print(q["count"], "%.1f" % q["mean_ns"])' /tmp/report.json)" \
+		"$(_stage /tmp/report.out q2c 3) $(_stage /tmp/report.out q2c 4)"
 
 	sum=$(awk '$1 == "STAGE" && $2 != "q2c" { s += $4 } END { printf "%.1f", s }' /tmp/report.out)
 	q2c=$(_stage /tmp/report.out q2c 4)

@@ -71,7 +71,7 @@ _bt_hist_rows() {
 
 # _bt_hist_pct OUT MAP PCT: the upper end of the row of histogram MAP in
 # which the cumulative count first reaches PCT % of its total, as
-# stages.bt computes its p50_ns and p99_ns.
+# stages.bt computes its p50_le_ns and p99_le_ns.
 _bt_hist_pct() {
 	_bt_hist_rows "$1" "$2" | awk -v p="$3" '
 		{ up[NR] = $1; cnt[NR] = $2; n += $2 }
@@ -84,7 +84,8 @@ _bt_hist_pct() {
 }
 
 # _stage OUT NAME FIELD: a field of the "STAGE NAME count mean_ns q2c_pct
-# p50_ns p99_ns" line (3 count, 4 mean_ns, 6 p50_ns, 7 p99_ns).
+# p50 p99" line (3 count, 4 mean_ns, 6 p50, 7 p99): stages.bt's p50_le_ns
+# and p99_le_ns bounds, trace_report.py's exact p50_ns and p99_ns.
 _stage() {
 	awk -v s="$2" -v f="$3" '$1 == "STAGE" && $2 == s { print $f }' "$1"
 }

@@ -1,22 +1,26 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn one bench run into data, a Markdown report and PNG plots.
-
-Usage: bench/report.py RESULTS_DIR
+"""Turn one bench sweep into data, a Markdown report and PNG plots.
 
 Reads what bench/guest/sweep.sh and bench/hostload.sh left in RESULTS_DIR
-(points.log, raw/*.json, hostload.log, stages/*.txt, machine.txt) and writes:
+(points.log, raw/*.json, and if there: machine.txt, hostload.log,
+stages/*.txt) and writes, to OUT_DIR (default: RESULTS_DIR):
   points.csv   one row per fio run, with the host's load during it
   summary.csv  median, min and max over repeats, and ratios to null_blk/brd
   report.md    the ratio tables, the speed targets, stages, flagged points
-  plots/*.png  IOPS and p50/p99 latency vs iodepth per workload; stage bars
-Every comparison is a ratio between devices measured in the same boot.
+  plots/*.png  IOPS (or MiB/s), its ratio to null_blk, and latency
+               (fio's lat, submission to completion) vs iodepth per
+               workload; each stage's share and mean vs iodepth
+Every comparison is a ratio between devices measured in the same boot;
+the absolute figures are emulated (QEMU TCG) and every plot says so.
 """
 
+import argparse
 import csv
 import glob
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,6 +31,22 @@ REFERENCE = "nullblk"  # null_blk memory_backed=1 irqmode=0
 # have slowed the emulated CPU: the point is flagged in the report.
 LOADED_CORES = 0.5
 STAGES = ["wq_delay", "mutex_wait", "copy", "completion"]
+# One style per device, so that references whose lines overlap (null_blk
+# and null_blk with softirq completion often do) stay apart: colour, dash
+# and point type all differ.
+STYLE = {"blkex": "lc rgb '#d62728' dt 1 pt 7 ps 1.2",
+         "brd": "lc rgb '#1f77b4' dt 2 pt 5",
+         "nullblk": "lc rgb '#2ca02c' dt 3 pt 9 ps 1.4",
+         "nullblk-softirq": "lc rgb '#9467bd' dt 4 pt 4 ps 1.6"}
+PROG = "sweep_report.py"
+
+
+METRICS = ("iops", "bw_kib", "lat_mean_us", "lat_p50_us", "lat_p99_us",
+           "clat_mean_us", "clat_p50_us", "clat_p99_us")
+
+
+class BadInput(Exception):
+    """Results that cannot be read: the message says which and why."""
 
 
 def fio_metrics(path):
@@ -37,10 +57,15 @@ def fio_metrics(path):
     (irqmode=0) serves the whole request inside that call, so its clat is
     only the reaping while blk_example's carries the copy and the deferral.
     """
-    with open(path) as f:
-        text = f.read()
-    job = json.loads(text[text.index("{"):])["jobs"][0]
+    try:
+        with open(path) as f:
+            text = f.read()
+        job = json.loads(text[text.index("{"):])["jobs"][0]
+    except (OSError, ValueError, KeyError, IndexError) as e:
+        raise BadInput(f"{path}: not a fio JSON output ({e})") from None
     sides = [job[d] for d in ("read", "write") if job[d]["total_ios"] > 0]
+    if not sides:
+        raise BadInput(f"{path}: fio did no I/O (error {job.get('error')})")
     ios = sum(s["total_ios"] for s in sides)
     iops = sum(s["iops"] for s in sides)
     bw = sum(s["bw"] for s in sides)
@@ -48,6 +73,9 @@ def fio_metrics(path):
     lat = sum(s["lat_ns"]["mean"] * s["total_ios"] for s in sides) / ios
     # Percentiles cannot be merged; a mixed workload reports its reads'.
     pct = sides[0]["clat_ns"].get("percentile", {})
+    # lat percentiles need lat_percentiles=1 (bench/sweep.fio); an older
+    # run has none and its latency plot shows lat's mean.
+    lpct = sides[0]["lat_ns"].get("percentile", {})
     return {
         "iops": iops,
         "bw_kib": bw,
@@ -55,6 +83,8 @@ def fio_metrics(path):
         "clat_mean_us": mean / 1000,
         "clat_p50_us": pct.get("50.000000", 0) / 1000,
         "clat_p99_us": pct.get("99.000000", 0) / 1000,
+        "lat_p50_us": lpct.get("50.000000", 0) / 1000,
+        "lat_p99_us": lpct.get("99.000000", 0) / 1000,
     }
 
 
@@ -69,12 +99,21 @@ def read_points(out):
     if os.path.exists(f"{out}/hostload.log"):
         with open(f"{out}/hostload.log") as f:
             for line in f:
-                t, other, _ = line.split()
-                samples.append((float(t), float(other)))
+                try:
+                    t, other, _ = line.split()
+                    samples.append((float(t), float(other)))
+                except ValueError:
+                    continue    # a line cut short when the bench stopped
     rows = []
     with open(f"{out}/points.log") as f:
-        for line in f:
-            start, end, label, wl, nj, qd, rep, path = line.split()
+        for n, line in enumerate(f, 1):
+            try:
+                start, end, label, wl, nj, qd, rep, path = line.split()
+                float(start), float(end), int(nj), int(qd), int(rep)
+            except ValueError:
+                raise BadInput(f"{out}/points.log:{n}: not a point line "
+                               "(START END LABEL WORKLOAD NUMJOBS IODEPTH "
+                               "REP FILE)") from None
             row = {"label": label, "workload": wl, "numjobs": int(nj),
                    "iodepth": int(qd), "rep": int(rep)}
             row.update(fio_metrics(f"{out}/{path}"))
@@ -82,6 +121,9 @@ def read_points(out):
             row["host_other_cores"] = round(other, 2)
             row["flagged"] = int(other > LOADED_CORES)
             rows.append(row)
+    if not rows:
+        raise BadInput(f"{out}/points.log is empty: the sweep finished no "
+                       "point")
     return rows
 
 
@@ -94,8 +136,7 @@ def summarise(rows):
     summary = {}
     for key, rs in groups.items():
         s = {"n": len(rs), "flagged": sum(r["flagged"] for r in rs)}
-        for m in ("iops", "bw_kib", "lat_mean_us", "clat_mean_us",
-                  "clat_p50_us", "clat_p99_us"):
+        for m in METRICS:
             vals = [r[m] for r in rs]
             s[m] = statistics.median(vals)
             s[m + "_min"] = min(vals)
@@ -166,8 +207,11 @@ def table_sweep(summary, grid, md):
                                     "lat_mean_us")) + " |")
 
 
-def targets(summary, grid, md):
-    """The speed targets of the bench, each as measured ratios."""
+def targets(summary, grid, md, found):
+    """The speed targets of the bench, each as measured ratios.
+
+    Each row also goes to found, as a dict, for the JSON form.
+    """
     md.append("\n## Speed targets (ratios of medians, same boot)\n")
     md.append("| target | measured | met |")
     md.append("|---|---|---|")
@@ -177,8 +221,12 @@ def targets(summary, grid, md):
         vals = [v for v in vals if v is not None]
         if not vals:
             md.append(f"| {name} | not measured in this run | - |")
+            found.append({"target": name, "points": 0})
             return
         met = "-" if ok is None else "yes" if all(map(ok, vals)) else "no"
+        found.append({"target": name, "points": len(vals),
+                      "min": round(min(vals), 4), "max": round(max(vals), 4),
+                      "met": None if ok is None else met == "yes"})
         md.append(f"| {name} | min {min(vals):.2f}x, max {max(vals):.2f}x "
                   f"over {len(vals)} points | {met} |")
 
@@ -257,7 +305,11 @@ def stage_rows(out):
     rows = []
     for path in sorted(glob.glob(f"{out}/stages/*.txt")):
         name = os.path.basename(path)[:-4]
-        wl, qd, rep = name.rsplit("_", 2)
+        try:
+            wl, qd, rep = name.rsplit("_", 2)
+            int(qd[2:])
+        except ValueError:
+            raise BadInput(f"{path}: not named WORKLOAD_qdN_rN.txt") from None
         means = parse_stages(path)
         if means:
             row = {"workload": wl, "iodepth": int(qd[2:]), "rep": rep[1:]}
@@ -283,8 +335,25 @@ def gnuplot(script):
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
-def plot_sweep(out, summary, grid):
-    pdir = f"{out}/plots"
+def caveat(machine):
+    """The line every plot of absolute figures carries."""
+    clock = "icount clock" if "clock: icount" in machine else \
+        "wall clock" if "clock: wall" in machine else "clock unknown"
+    return (f"Emulated: QEMU TCG, {clock}. Absolute figures are not a real "
+            "machine's; only ratios between devices count.")
+
+
+def plot_head(png, title, note, size="900,560"):
+    """gnuplot's set-up for one PNG: title, and note as a caption below."""
+    return (f'set terminal pngcairo size {size} font ",10" noenhanced\n'
+            f'set output "{png}"\nset title "{title}"\n'
+            'set bmargin 5\n'
+            f'set label 99 "{note}" at screen 0.5, screen 0.025 center '
+            'font ",9" textcolor rgb "#555555"\n')
+
+
+def plot_sweep(pdir, summary, grid, machine):
+    note = caveat(machine)
     for wl, njs in grid.items():
         metric = "bw_kib" if wl.startswith("seq") else "iops"
         ylabel = "MiB/s" if metric == "bw_kib" else "IOPS"
@@ -293,48 +362,82 @@ def plot_sweep(out, summary, grid):
             base = f"{pdir}/{wl}_nj{nj}"
             devs = [d for d in DEVICES
                     if all((d, wl, nj, qd) in summary for qd in depths)]
+            has_lat_pct = all(summary[(d, wl, nj, qd)]["lat_p50_us"] > 0
+                              for d in devs for qd in depths)
+            cols = ("y", "ymin", "ymax", "lat50", "lat99", "ratio")
             with open(base + ".dat", "w") as f:
                 f.write("# iodepth " + " ".join(
-                    f"{d}_{m}" for d in devs
-                    for m in ("y", "ymin", "ymax", "p50", "p99")) + "\n")
+                    f"{d}_{m}" for d in devs for m in cols) + "\n")
                 for qd in depths:
                     vals = [str(qd)]
                     for d in devs:
                         s = summary[(d, wl, nj, qd)]
+                        r = ratio(summary, (d, wl, nj, qd),
+                                  (REFERENCE, wl, nj, qd), metric)
+                        if has_lat_pct:
+                            lat = (s["lat_p50_us"], s["lat_p99_us"])
+                        else:
+                            lat = (s["lat_mean_us"], s["lat_mean_us"])
                         vals += [f"{s[metric] / scale:.2f}",
                                  f"{s[metric + '_min'] / scale:.2f}",
                                  f"{s[metric + '_max'] / scale:.2f}",
-                                 f"{s['clat_p50_us']:.2f}",
-                                 f"{s['clat_p99_us']:.2f}"]
+                                 f"{lat[0]:.2f}", f"{lat[1]:.2f}",
+                                 "NaN" if r is None else f"{r:.4f}"]
                     f.write(" ".join(vals) + "\n")
-            common = (
-                'set terminal pngcairo size 900,560 font ",10" noenhanced\n'
-                'set logscale x 2\nset key outside right\nset grid\n'
-                'set xlabel "iodepth"\n')
-            tput = [f'"{base}.dat" using 1:{2 + 5 * i}:{3 + 5 * i}:'
-                    f'{4 + 5 * i} with yerrorlines title "{d}"'
+            n = len(cols)
+            common = ('set logscale x 2\nset key outside right\nset grid\n'
+                      'set xlabel "iodepth"\n')
+            tput = [f'"{base}.dat" using 1:{2 + n * i}:{3 + n * i}:'
+                    f'{4 + n * i} with yerrorlines {STYLE[d]} title "{d}"'
                     for i, d in enumerate(devs)]
-            gnuplot(common +
-                    f'set output "{base}_{metric}.png"\n'
-                    f'set title "{wl}, numjobs {nj}: {ylabel} vs iodepth '
-                    f'(median, min-max)"\nset ylabel "{ylabel}"\n'
+            gnuplot(plot_head(f"{base}_{metric}.png",
+                              f"{wl}, numjobs {nj}: {ylabel} vs iodepth "
+                              "(median, min-max)", note) + common +
+                    f'set ylabel "{ylabel} (emulated)"\n'
                     f'set yrange [0:*]\nplot ' + ", ".join(tput) + "\n")
-            lat = []
-            for i, d in enumerate(devs):
-                lat.append(f'"{base}.dat" using 1:{5 + 5 * i} with '
-                           f'linespoints lt {i + 1} dt 1 title "{d} p50"')
-                lat.append(f'"{base}.dat" using 1:{6 + 5 * i} with '
-                           f'linespoints lt {i + 1} dt 2 title "{d} p99"')
-            gnuplot(common +
-                    f'set output "{base}_latency.png"\n'
-                    f'set title "{wl}, numjobs {nj}: completion latency '
-                    f'p50 (solid) and p99 (dashed)"\n'
-                    'set ylabel "usec"\nset logscale y\nplot ' +
-                    ", ".join(lat) + "\n")
+            if REFERENCE in devs:
+                rat = [f'"{base}.dat" using 1:{7 + n * i} with linespoints '
+                       f'{STYLE[d]} title "{d}"'
+                       for i, d in enumerate(devs)]
+                gnuplot(plot_head(f"{base}_ratio.png",
+                                  f"{wl}, numjobs {nj}: {ylabel} relative "
+                                  "to null_blk (ratio of medians, same "
+                                  "boot)",
+                                  "Ratios between devices measured in the "
+                                  "same emulated boot: the figures that "
+                                  "count.") + common +
+                        f'set ylabel "{ylabel} / null_blk {ylabel}"\n'
+                        'set yrange [0:*]\n'
+                        'plot ' + ", ".join(rat) + ", 1 with lines lc "
+                        'rgb "#888888" dt 1 notitle\n')
+            what = ("p50 (left) and p99 (right)" if has_lat_pct else
+                    "mean (this run has no lat percentiles)")
+            panels = []
+            for col, name in ((5, "p50"), (6, "p99")):
+                lines = [f'"{base}.dat" using 1:{col + n * i} with '
+                         f'linespoints {STYLE[d]} title "{d}"'
+                         for i, d in enumerate(devs)]
+                panels.append(f'set title "{name if has_lat_pct else "mean"}"'
+                              '\nplot ' + ", ".join(lines) + "\n")
+            if not has_lat_pct:
+                panels = panels[:1]
+            gnuplot(plot_head(f"{base}_latency.png", "", note,
+                              "1100,560") + common +
+                    'set ylabel "usec (emulated)"\nset logscale y\n'
+                    f'set multiplot layout 1,{len(panels)} title '
+                    f'"{wl}, numjobs {nj}: latency, submission to '
+                    f'completion (fio lat), {what}"\n' +
+                    "".join(panels) + "unset multiplot\n")
 
 
-def plot_stages(out, rows):
-    pdir = f"{out}/plots"
+def plot_stages(pdir, rows, machine):
+    """Per workload: each stage's share of q2c, and its mean, vs iodepth.
+
+    Shares show every depth and the small stages alike, which stacked
+    microseconds did not (depth 1 and the copy were a sliver); the means
+    are on a log scale for the same reason.
+    """
+    note = caveat(machine)
     for wl in sorted({r["workload"] for r in rows}):
         by_qd = {}
         for r in rows:
@@ -342,31 +445,76 @@ def plot_stages(out, rows):
                 by_qd.setdefault(r["iodepth"], []).append(r)
         dat = f"{pdir}/stages_{wl}.dat"
         with open(dat, "w") as f:
-            f.write("iodepth " + " ".join(STAGES) + "\n")
+            f.write("# iodepth " + " ".join(STAGES) + " " +
+                    " ".join(f"{s}_pct" for s in STAGES) + "\n")
             for qd in sorted(by_qd):
-                f.write(f"{qd} " + " ".join(
-                    f"{statistics.median(r[s] for r in by_qd[qd]):.2f}"
-                    for s in STAGES) + "\n")
-        cols = [f'"{dat}" using {i + 2}:xtic(1) title "{s}"'
-                for i, s in enumerate(STAGES)]
-        gnuplot('set terminal pngcairo size 900,560 font ",10" noenhanced\n'
-                f'set output "{pdir}/stages_{wl}.png"\n'
-                f'set title "blk_example {wl}: mean time per stage vs '
-                'iodepth (stages.bt)"\n'
+                med = [statistics.median(r[s] for r in by_qd[qd])
+                       for s in STAGES]
+                total = sum(med) or 1
+                f.write(f"{qd} " + " ".join(f"{m:.3f}" for m in med) + " " +
+                        " ".join(f"{100 * m / total:.2f}" for m in med) +
+                        "\n")
+        k = len(STAGES)
+        colour = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
+        shares = [f'"{dat}" using {k + i + 2}:xtic(1) lc rgb "{colour[i]}" '
+                  f'title "{s}"' for i, s in enumerate(STAGES)]
+        means = [f'"{dat}" using 1:{i + 2} with linespoints lw 2 '
+                 f'lc rgb "{colour[i]}" dt {i + 1} pt {(5, 7, 9, 11)[i]} '
+                 'notitle' for i, s in enumerate(STAGES)]
+        gnuplot(plot_head(f"{pdir}/stages_{wl}.png", "", note, "1200,560") +
+                'set multiplot layout 1,2 title "blk_example '
+                f'{wl}: where the time goes vs iodepth (stages.bt)"\n'
+                'set title "share of queue-to-completion time"\n'
                 'set style data histograms\nset style histogram rowstacked\n'
                 'set style fill solid 0.8 border -1\nset boxwidth 0.7\n'
-                'set key outside right\nset xlabel "iodepth"\n'
-                'set ylabel "usec"\nset yrange [0:*]\nset grid ytics\n'
-                'plot ' + ", ".join(cols) + "\n")
+                'set key outside right top vertical\nset xlabel "iodepth"\n'
+                'set ylabel "% of q2c"\nset yrange [0:100]\n'
+                'set grid ytics\nplot ' + ", ".join(shares) + "\n"
+                'set title "mean per stage (log scale)"\n'
+                'set style data linespoints\nunset xtics\nset xtics\n'
+                'set logscale x 2\nset logscale y\nset yrange [*:*]\n'
+                'set ylabel "usec (emulated)"\nset grid\n'
+                'plot ' + ", ".join(means) + "\nunset multiplot\n")
 
 
-def main():
-    out = sys.argv[1]
-    os.makedirs(f"{out}/plots", exist_ok=True)
-    rows = read_points(out)
+def check_dir(results):
+    """Fail with a message unless results looks like a bench results dir."""
+    if not os.path.isdir(results):
+        raise BadInput(f"{results}: no such directory")
+    if not os.path.isfile(f"{results}/points.log"):
+        raise BadInput(f"{results}: no points.log, so not the results of "
+                       "bench/run.sh (they are in bench/results/<time>-<kver>/"
+                       "; bench/sample holds a small one)")
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        prog=PROG, description=__doc__.split("\n\n")[0],
+        epilog="Example: bench/sweep_report.py bench/sample -o /tmp/sample "
+               "(a small sweep kept in the tree). bench/run.sh runs this "
+               "on every sweep it finishes.")
+    ap.add_argument("results", metavar="RESULTS_DIR",
+                    help="a directory bench/run.sh wrote (points.log, raw/)")
+    ap.add_argument("-o", "--out", metavar="OUT_DIR",
+                    help="where to write the report (default: RESULTS_DIR)")
+    ap.add_argument("--json", metavar="FILE",
+                    help="also write points, summary, targets and stages "
+                         "as JSON to FILE ('-': standard output)")
+    ap.add_argument("--no-plots", action="store_true",
+                    help="skip the PNG plots (no gnuplot needed)")
+    return ap.parse_args(argv)
+
+
+def report(args):
+    results = args.results.rstrip("/") or "/"
+    check_dir(results)
+    out = args.out or results
+    os.makedirs(out, exist_ok=True)
+    rows = read_points(results)
     fields = ["label", "workload", "numjobs", "iodepth", "rep", "iops",
-              "bw_kib", "lat_mean_us", "clat_mean_us", "clat_p50_us",
-              "clat_p99_us", "host_other_cores", "flagged"]
+              "bw_kib", "lat_mean_us", "lat_p50_us", "lat_p99_us",
+              "clat_mean_us", "clat_p50_us", "clat_p99_us",
+              "host_other_cores", "flagged"]
     write_csv(f"{out}/points.csv", rows, fields)
 
     summary = summarise(rows)
@@ -376,15 +524,18 @@ def main():
         row.update(s)
         for ref in (REFERENCE, "brd"):
             r = ratio(summary, (label, wl, nj, qd), (ref, wl, nj, qd))
-            row[f"iops_vs_{ref}"] = "" if r is None else f"{r:.3f}"
+            row[f"iops_vs_{ref}"] = None if r is None else round(r, 3)
         srows.append(row)
     write_csv(f"{out}/summary.csv", srows, list(srows[0].keys()))
 
     grid = sweep_points(summary)
-    stages = stage_rows(out)
+    stages = stage_rows(results)
     md = ["# blk_example bench report\n"]
-    with open(f"{out}/machine.txt") as f:
-        machine = f.read().strip()
+    try:
+        with open(f"{results}/machine.txt") as f:
+            machine = f.read().strip()
+    except OSError:
+        machine = "machine.txt: missing"
     md.append("```\n" + machine + "\n```")
     if "clock: icount" in machine:
         md.append("\nClock: icount. Guest time counts the instructions the "
@@ -398,7 +549,8 @@ def main():
               "blocks, no I/O scheduler, run interleaved point by point. "
               "Mixed workloads report total IOPS and their reads' "
               "percentiles.")
-    targets(summary, grid, md)
+    found = []
+    targets(summary, grid, md, found)
     md.append("\n## Sweep")
     table_sweep(summary, grid, md)
     table_variants(summary, md)
@@ -416,8 +568,39 @@ def main():
     with open(f"{out}/report.md", "w") as f:
         f.write("\n".join(md) + "\n")
 
-    plot_sweep(out, summary, grid)
-    plot_stages(out, stages)
+    if args.json:
+        doc = {"machine": machine, "points": rows, "summary": srows,
+               "targets": found, "stages": stages}
+        if args.json == "-":
+            json.dump(doc, sys.stdout, indent=1)
+            print()
+        else:
+            with open(args.json, "w") as f:
+                json.dump(doc, f, indent=1)
+                f.write("\n")
+
+    if args.no_plots:
+        return
+    if not shutil.which("gnuplot"):
+        raise BadInput("gnuplot not found: install gnuplot-nox, or use "
+                       "--no-plots (the CSV, JSON and report.md are written)")
+    os.makedirs(f"{out}/plots", exist_ok=True)
+    plot_sweep(f"{out}/plots", summary, grid, machine)
+    plot_stages(f"{out}/plots", stages, machine)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        report(args)
+    except BadInput as e:
+        sys.exit(f"{PROG}: {e}")
+    except OSError as e:
+        sys.exit(f"{PROG}: {e.filename or ''}: {e.strerror}")
+    except subprocess.CalledProcessError as e:
+        sys.exit(f"{PROG}: gnuplot failed (status {e.returncode})")
+    if args.json != "-":
+        print(f"{PROG}: wrote {args.out or args.results}/report.md")
 
 
 if __name__ == "__main__":
