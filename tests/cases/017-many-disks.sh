@@ -29,10 +29,9 @@ test_case() {
 	n=$(find /sys/block -maxdepth 1 -name 'blkex*' | wc -l)
 	_expect_eq "disks" "$n" 256
 	# A WQ_MEM_RECLAIM workqueue's rescuer is named after it: "blkex",
-	# "kworker/R-blkex" from 6.9 (per-disk workqueues blkexN were cut to
-	# that too).
+	# "kworker/R-blkex" from 6.9 (per-disk workqueues: blkexN).
 	rescuers=$(cat /proc/[0-9]*/comm 2> /dev/null |
-		grep -cxE 'blkex[0-9]*|kworker/R-blkex' || true)
+		grep -cxE 'blkex[0-9]*|kworker/R-blkex[0-9]*' || true)
 	_expect_eq "blkex rescuer threads" "$rescuers" 1
 	for n in 0 17 128 255; do
 		head -c 4096 /dev/urandom > /tmp/data

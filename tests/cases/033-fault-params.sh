@@ -27,46 +27,39 @@ _snapshot() {
 	done
 }
 
+# _refused DISK FILE ERRNO_TEXT MESSAGE FORMAT [ARG]: printf FORMAT ARG to
+# DISK's FILE in one write; it must fail with ERRNO_TEXT, and the kernel
+# must log "blk_example: DISK: MESSAGE" (a grep pattern).
+_refused() {
+	local disk=$1 file=$2 want=$3 msg=$4 err
+	shift 4
+	dmesg -C
+	# shellcheck disable=SC2059 # a format may carry a NUL on purpose
+	if err=$(printf "$@" 2>&1 > $DBG/"$disk"/"$file"); then
+		_fail "writing '$*' to $file succeeded"
+	fi
+	echo "$file <- '$(echo "$*" | cut -c1-48)': $err"
+	echo "$err" | grep -q "$want" || _fail "$file <- '$*': '$err', want '$want'"
+	dmesg | grep -q "blk_example: $disk: $msg" ||
+		_fail "no message '$msg' for $file <- '$*'"
+}
+
 # _bad_write DISK FILE VALUE: the write must fail with EINVAL and a message.
 _bad_write() {
-	local err
-	dmesg -C
-	if err=$(printf '%s\n' "$3" 2>&1 > $DBG/"$1"/"$2"); then
-		_fail "writing '$3' to $2 succeeded"
-	fi
-	echo "$2 <- '${3:0:40}': $err"
-	echo "$err" | grep -q "Invalid argument" || _fail "$2 <- '$3': '$err'"
-	dmesg | grep -q "blk_example: $1: $2" || _fail "no message for $2 <- '$3'"
-	return 0
+	_refused "$1" "$2" "Invalid argument" "$2" '%s\n' "$3"
 }
 
 # _bad_write_nul DISK FILE FORMAT: printf FORMAT (with a \000 in it) in one
 # write must fail with EINVAL and a message about the NUL.
 _bad_write_nul() {
-	local err
-	dmesg -C
-	# shellcheck disable=SC2059 # the format carries the NUL
-	if err=$(printf "$3" 2>&1 > $DBG/"$1"/"$2"); then
-		_fail "writing a value with a NUL ($3) to $2 succeeded"
-	fi
-	echo "$2 <- '$3': $err"
-	echo "$err" | grep -q "Invalid argument" || _fail "$2 <- '$3': '$err'"
-	dmesg | grep -q "blk_example: $1: $2: the value has a NUL" ||
-		_fail "no message for the NUL written to $2"
+	_refused "$1" "$2" "Invalid argument" "$2: the value has a NUL" "$3"
 }
 
 # _full_write DISK VALUE WHAT: a badblocks write that the full table cannot
 # take must fail with ENOSPC and a message saying WHAT.
 _full_write() {
-	local err
-	dmesg -C
-	if err=$(printf '%s\n' "$2" 2>&1 > $DBG/"$1"/badblocks); then
-		_fail "writing '$2' to a full badblocks table succeeded"
-	fi
-	echo "badblocks <- '$2': $err"
-	echo "$err" | grep -q "No space left on device" || _fail "badblocks <- '$2': '$err'"
-	dmesg | grep -q "blk_example: $1: badblocks: $2 $3" ||
-		_fail "no message '$2 $3' for the full table"
+	_refused "$1" badblocks "No space left on device" "badblocks: $2 $3" \
+		'%s\n' "$2"
 }
 
 # _split_write FILE FIRST SECOND: two write() calls on one open file; the
