@@ -36,8 +36,11 @@ _sched() {
 test_case() {
 	local s round rounds ios FIO_S scheds=(none mq-deadline)
 	Q=/sys/block/blkex0/queue
-	# SCHED_ROUNDS: tests/host/005-plant-sched-uaf.sh runs more rounds.
+	# SCHED_ROUNDS: tests/host/005-plant-sched-uaf.sh runs more rounds;
+	# at least 4, so that a scaled-down run (the debug lane's 10%) still
+	# starts one round under each scheduler.
 	rounds=${SCHED_ROUNDS:-$(_scaled 12)}
+	[ "$rounds" -ge 4 ] || rounds=4
 	ios=$(_scaled 2000)
 	FIO_S=2
 	_load num_sectors=262144 hw_queues=1
