@@ -9,6 +9,7 @@ the mean total latency (fio's lat_ns, submission to completion, of the
 direction with more I/Os), and both as ratios to the first NAME and to
 null_blk. Ratios are of medians.
 """
+import argparse
 import glob
 import json
 import os
@@ -34,10 +35,24 @@ def load(out):
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    out, names = sys.argv[1], sys.argv[2:]
-    runs = load(out)
+    doc = __doc__.split("\n\n", 1)
+    ap = argparse.ArgumentParser(prog="bench/ab.py", description=doc[1],
+                                 epilog="bench/ab.sh runs this on every "
+                                 "A/B it finishes.")
+    ap.add_argument("results", metavar="RESULTS_DIR",
+                    help="a directory bench/ab.sh wrote (raw/*.json)")
+    ap.add_argument("names", metavar="NAME", nargs="+",
+                    help="the builds, as named to bench/ab.sh; the first "
+                         "is the baseline")
+    args = ap.parse_args()
+    out, names = args.results, args.names
+    if not os.path.isdir(f"{out}/raw"):
+        sys.exit(f"ab.py: {out}: no raw/ directory, so not the results "
+                 "of bench/ab.sh")
+    try:
+        runs = load(out)
+    except (OSError, ValueError, KeyError) as e:
+        sys.exit(f"ab.py: {out}/raw: a fio JSON that cannot be read: {e}")
     if not runs:
         sys.exit(f"ab.py: no results in {out}/raw")
     devs = names + ["nullblk"]

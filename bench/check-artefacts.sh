@@ -9,6 +9,17 @@
 # when stages were traced, and host-load samples. Speed is not checked.
 set -euo pipefail
 
+case ${1:-} in
+-h | --help)
+	echo "usage: $0 RESULTS_DIR"
+	sed -n '5,9s/^# \{0,1\}//p' "$0"
+	exit 0 ;;
+"" | -*)
+	echo "usage: $0 RESULTS_DIR (-h for help)" >&2
+	exit 2 ;;
+esac
+[ "$#" = 1 ] || { echo "usage: $0 RESULTS_DIR (one directory)" >&2; exit 2; }
+[ -d "$1" ] || { echo "check-artefacts.sh: $1: no such directory" >&2; exit 2; }
 out=$1
 fails=0
 

@@ -49,7 +49,8 @@ _refused() {
 }
 
 # --help, status 0, and a usage line.
-for tool in bench/sweep_report.py tracing/trace_report.py tracing/capture.sh; do
+for tool in bench/sweep_report.py bench/ab.py bench/check-artefacts.sh \
+	tracing/trace_report.py tracing/capture.sh; do
 	for opt in -h --help; do
 		_run "$tmp/help" "$repo/$tool" "$opt"
 		[ "$rc" = 0 ] || { cat "$tmp/help"; _fail "$tool $opt: status $rc"; }
@@ -104,6 +105,11 @@ _run "$tmp/sweep" "$repo/bench/sweep_report.py"
 _refused "sweep_report.py without a directory" 2 'usage: ' "$tmp/sweep"
 
 # trace_report.py on saved `trace-cmd report -R -t` text.
+_run "$tmp/ab" "$repo/bench/ab.py" "$tmp/no-such-dir" old
+_refused "ab.py on a missing directory" 1 'no raw/ directory' "$tmp/ab"
+_run "$tmp/ab" "$repo/bench/check-artefacts.sh" "$tmp/no-such-dir"
+_refused "check-artefacts.sh on a missing directory" 2 'no such directory' "$tmp/ab"
+
 _run "$tmp/tr" "$repo/tracing/trace_report.py" --text "$fixtures/two-requests.report"
 [ "$rc" = 0 ] || { cat "$tmp/tr"; _fail "trace_report.py two-requests: status $rc"; }
 [ "$(awk '$1 == "STAGE" && $2 == "q2c" { print $3, $4 }' "$tmp/tr")" = "2 30000.0" ] ||
