@@ -28,7 +28,8 @@
  *   BLKEX_PLANT_SLEEP_IN_ATOMIC  store_mutex taken under a spinlock (io.c)
  *   BLKEX_PLANT_SHORT_STORE      a store one sector short of the disk (store.c)
  *   BLKEX_PLANT_LEAK             teardown forgets the queue array (main.c)
- *   BLKEX_PLANT_DRAIN_DELAY      a 50 ms busy wait after each batch (io.c)
+ *   BLKEX_PLANT_DRAIN_DELAY      a busy wait after each batch, of
+ *                                BLKEX_PLANT_DRAIN_DELAY_MS (50) ms (io.c)
  *   BLKEX_PLANT_UNBOUNDED_DRAIN  a drain runs until its list is empty (io.c)
  *   BLKEX_PLANT_NO_EXIT_FLUSH    .exit_request leaves a queued work item
  *                                in the request it frees (io.c)

@@ -19,7 +19,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
-#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/llist.h>
 
@@ -28,6 +27,23 @@
 
 #ifdef BLKEX_PLANT_SLEEP_IN_ATOMIC
 static DEFINE_SPINLOCK(blkex_plant_lock);
+#endif
+#ifdef BLKEX_PLANT_DRAIN_DELAY
+#ifndef BLKEX_PLANT_DRAIN_DELAY_MS
+#define BLKEX_PLANT_DRAIN_DELAY_MS	50
+#endif
+/*
+ * Busy for @ms by the clock, not mdelay(): under QEMU TCG the delay loop's
+ * calibration varies from boot to boot, and a 250 ms mdelay() was seen to
+ * last a few ms.
+ */
+static void blkex_plant_busy_wait(unsigned int ms)
+{
+	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
 #endif
 
 /*
@@ -242,7 +258,7 @@ static void blkex_drain(struct blkex_queue *bq)
 	while ((batch = llist_del_all(&bq->pending))) {
 		blkex_serve_batch(bq->dev, batch);
 #ifdef BLKEX_PLANT_DRAIN_DELAY
-		mdelay(50);
+		blkex_plant_busy_wait(BLKEX_PLANT_DRAIN_DELAY_MS);
 #endif
 		if (ktime_get_ns() >= until) {
 			if (!llist_empty(&bq->pending))

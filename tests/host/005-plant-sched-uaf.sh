@@ -18,7 +18,6 @@
 set -euo pipefail
 
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
-out=$repo/build/test-results/plant-sched-uaf
 
 # shellcheck source=tests/host/lib/fail.sh
 . "$repo/tests/host/lib/fail.sh"
@@ -27,11 +26,8 @@ out=$repo/build/test-results/plant-sched-uaf
 # shellcheck source=tests/lib/kmsg-patterns.sh
 . "$repo/tests/lib/kmsg-patterns.sh"
 
-kver=$("$repo/tests/vm/kernels.sh" | tail -n 1)
-[ -n "$kver" ] || _fail "no kernel with headers installed"
-rm -rf "$out"
-mkdir -p "$out"
-export PLANT_OUT=$out
+_plant_setup sched-uaf newest
+kver=$PLANT_KVER out=$PLANT_OUT
 
 export VM_APPEND=page_poison=1
 old="-DBLKEX_PLANT_UNBOUNDED_DRAIN -DBLKEX_PLANT_DRAIN_DELAY"

@@ -5,29 +5,25 @@
 # drain seldom finds its list refilled, and the old unbounded drain passed
 # 016 on 6.1 too (slowest read 11 ms). This test will build the module as
 # it was before the 1 ms drain budget (BLKEX_PLANT_UNBOUNDED_DRAIN) with a
-# 50 ms busy wait after each batch (BLKEX_PLANT_DRAIN_DELAY), so that the
-# submitter always refills the list before the drain looks again, boot the
+# 250 ms busy wait after each batch (BLKEX_PLANT_DRAIN_DELAY), so that the
+# submitter refills the list before the drain looks again, boot the
 # oldest kernel (6.1, which does not demote long work items to
 # CPU-intensive) and check that 016 fails on a slow read of blkex1. Runs
 # on the host.
 set -euo pipefail
 
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
-out=$repo/build/test-results/plant-drain-hog
 
 # shellcheck source=tests/host/lib/fail.sh
 . "$repo/tests/host/lib/fail.sh"
 # shellcheck source=tests/host/lib/plant.sh
 . "$repo/tests/host/lib/plant.sh"
 
-kver=$("$repo/tests/vm/kernels.sh" | head -n 1)
-[ -n "$kver" ] || _fail "no kernel with headers installed"
-rm -rf "$out"
-mkdir -p "$out"
-export PLANT_OUT=$out
+_plant_setup drain-hog oldest
+kver=$PLANT_KVER out=$PLANT_OUT
 
-_plant_boot drain-hog "$kver" \
-	"-DBLKEX_PLANT_UNBOUNDED_DRAIN -DBLKEX_PLANT_DRAIN_DELAY" \
+_plant_boot drain-hog "$kver" "-DBLKEX_PLANT_UNBOUNDED_DRAIN \
+	-DBLKEX_PLANT_DRAIN_DELAY -DBLKEX_PLANT_DRAIN_DELAY_MS=250" \
 	016-drain-fairness
 grep -q "^not ok - 016-drain-fairness" "$out/drain-hog/suite.out" ||
 	_fail "016 did not fail with an unbounded drain: it cannot see the hog"

@@ -3,9 +3,25 @@
 # Sourced by the host-side cases that prove a suite case can fail: each
 # builds the module with some BLKEX_PLANT_* macros (blk_example/
 # blk_example.h), boots a stock kernel and runs one case of tests/cases
-# with that build. PLANT_OUT is the caller's results directory.
+# with that build. _plant_setup makes the results directory, PLANT_OUT.
 
 plant_repo=$(readlink -f "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../..")
+
+# _plant_setup NAME newest|oldest: empty build/test-results/plant-NAME and
+# export it as PLANT_OUT; set PLANT_KVER to the newest or the oldest
+# kernel that has headers (tests/vm/kernels.sh).
+_plant_setup() {
+	local pick="tail"
+	if [ "$2" = oldest ]; then
+		pick="head"
+	fi
+	PLANT_KVER=$("$plant_repo/tests/vm/kernels.sh" | "$pick" -n 1)
+	[ -n "$PLANT_KVER" ] || { echo "FAIL: no kernel with headers installed"; exit 1; }
+	PLANT_OUT=$plant_repo/build/test-results/plant-$1
+	rm -rf "$PLANT_OUT"
+	mkdir -p "$PLANT_OUT"
+	export PLANT_OUT
+}
 
 # _plant_boot NAME KVER KCFLAGS CASE [VAR=VALUE...]: build with KCFLAGS
 # into build/planted/NAME, boot KVER with VM_APPEND as the caller has it,
