@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50_le_ns and p99_le_ns columns are there, named as bounds, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the counts are those of 1 in 8 requests (within 3 per hardware queue, see stages.bt), the histograms hold as many, the summary says it sampled, every stage's sampled histogram is one that 1 in 8 of the PERIOD 1 run's requests gives with a chance of at least SAMPLE_ALPHA at every row, and so are its p50 and p99 rows (exact binomial tails, see SAMPLE_CHECK), and the q2c mean is within a factor of 2 of it (a loose bound: see SAMPLE_NOTE). The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
+DESCRIPTION="tracing/stages.bt against q2c.bt and fio. q2c.bt, stages.bt with PERIOD 1 (every request) and stages.bt with PERIOD 8 are attached while fio does 4000 4 KiB random reads at iodepth 8. This test will check that with PERIOD 1 every stage counts exactly fio's I/Os, as q2c.bt does, that the four stage means add up to stages.bt's q2c mean within 1% and that neither q2c mean is above fio's completion latency mean, and that every stage's p50_le_ns and p99_le_ns columns are there, named as bounds, in order, and name the rows of its histogram in which half and 99% of its requests are counted; and that with PERIOD 8 the count is one that taking each request with a chance of 1 in 8 gives with a chance of at least SAMPLE_ALPHA (exact binomial tails; stages.bt samples by a hash of seq), the histograms hold as many, the summary says it sampled, every stage's sampled histogram is one that 1 in 8 of the PERIOD 1 run's requests gives with a chance of at least SAMPLE_ALPHA at every row, and so are its p50 and p99 rows (exact binomial tails, see SAMPLE_CHECK), and the q2c mean is within a factor of 2 of it (a loose bound: see SAMPLE_NOTE). The two scripts' means are not compared: each one's probes run inside the other's intervals, which under emulation costs several percent."
 
 # shellcheck source=tests/lib/tracing.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
@@ -86,15 +86,12 @@ test_case() {
 
 # _sampled IOS: the checks of the PERIOD 8 run against the PERIOD 1 run.
 _sampled() {
-	local ios=$1 nq count s a b
+	local ios=$1 count s a b
 	grep -q '^SAMPLE 1 in 8$' /tmp/sampled.out || _fail "no 'SAMPLE 1 in 8' line"
 	grep -q '^SAMPLE 1 in 1$' /tmp/stages.out || _fail "no 'SAMPLE 1 in 1' line"
-	nq=$(find /sys/block/blkex0/mq -mindepth 1 -maxdepth 1 | wc -l)
 	count=$(_stage /tmp/sampled.out q2c 3)
-	echo "sampled 1 in 8: $count of $ios requests, $nq hardware queues"
-	awk -v c="$count" -v n="$ios" -v q="$nq" \
-		'BEGIN { d = c - n / 8; if (d < 0) d = -d; exit !(d <= 3 * q) }' ||
-		_fail "sampled $count requests, not 1 in 8 of $ios within $((3 * nq))"
+	_sample_count_fair "$count" "$ios" 8 ||
+		_fail "sampled $count requests, not 1 in 8 of $ios"
 	for s in wq_delay mutex_wait copy completion q2c; do
 		_expect_eq "sampled $s count" "$(_stage /tmp/sampled.out $s 3)" "$count"
 		_expect_eq "sampled $s histogram" \

@@ -104,3 +104,19 @@ _sample_row_fair() {
 			exit !(lo >= a && hi >= a)
 		}'
 }
+
+# _sample_count_fair GOT ALL PERIOD: true if GOT requests of ALL is a
+# count that taking each request with chance 1/PERIOD, independently
+# (stages.bt's hash of seq), reaches and stays at or under with a chance
+# of at least SAMPLE_ALPHA each.
+_sample_count_fair() {
+	awk -v k="$1" -v n="$2" -v q="$(awk -v p="$3" 'BEGIN { print 1 / p }')" \
+		-v a="$SAMPLE_ALPHA" '
+		'"$SAMPLE_TAILS"'
+		BEGIN {
+			tails(n, q, k); hi = ge
+			tails(n, q, k + 1); lo = lt
+			printf "sampled count %d of %d at 1 in %d: chance of a fair count this high %.3g, this low %.3g\n", k, n, 1 / q, hi, lo
+			exit !(hi >= a && lo >= a)
+		}'
+}
