@@ -5,9 +5,10 @@
  * them. The module parameters set what each disk starts with; the files in
  * /sys/kernel/debug/blk_example/blkexN/ change it at run time:
  *
- *   badblocks      "+START-END" adds a range of sectors (both ends included,
- *                  at most 8 ranges), "-START-END" removes that range,
- *                  "clear" removes all; reads list them
+ *   badblocks      "+START-END" adds a range of sectors (both ends included),
+ *                  "-START-END" makes those sectors good again (a range
+ *                  partly cleared is split), "clear" removes all; reads
+ *                  list the bad runs, one START-END a line
  *   fail_nth       fail every Nth request (0: off)
  *   fail_permille  fail this many requests in 1000, at random (0: off)
  *   fail_dir       which requests the three above apply to: read, write, rw
@@ -24,6 +25,13 @@
  * settings under the same mutex, after the whole value has been checked,
  * so a request sees either the old settings or the new ones and a bad
  * value changes nothing.
+ *
+ * Bad sectors live in the kernel's own table, struct badblocks
+ * (block/badblocks.c, md's and null_blk's): a page of 512 entries of at
+ * most 512 sectors each, kept sorted and merged by the library. It has its
+ * own seqlock, but every change and every lookup here is made under
+ * store_mutex as the other settings are, which is also what lets the
+ * debugfs reader walk the table directly.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,6 +45,8 @@
 #include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/ratelimit.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -50,6 +60,16 @@
 #define BLKEX_MAX_HANG		1024
 /* Longest value a knob accepts: two 20-digit sectors, a sign and a dash. */
 #define BLKEX_KNOB_LEN		48
+/* Ranges the badblocks parameter takes; more can be added through debugfs. */
+#define BLKEX_PARAM_BADBLOCKS	64
+/* The most bad sectors the kernel's table can hold, also in one range. */
+#define BLKEX_MAX_BAD_SECTORS	(MAX_BADBLOCKS * BB_MAX_LEN)
+
+/* A bad-block range, in 512-byte sectors, both ends included. */
+struct blkex_badrange {
+	sector_t start;
+	sector_t end;
+};
 
 /*
  * The messages of refused debugfs writes share one rate limit: a script
@@ -73,7 +93,7 @@ static const char * const blkex_fault_dir_names[] = {
 };
 
 /* The load-time settings every disk starts with. */
-static struct blkex_badrange g_bad[BLKEX_MAX_BADBLOCKS];
+static struct blkex_badrange g_bad[BLKEX_PARAM_BADBLOCKS];
 static unsigned int g_nr_bad;
 static struct blkex_eparam g_fail_dir = {
 	.names = blkex_fault_dir_names,
@@ -127,19 +147,24 @@ static int blkex_parse_range(const char *str, struct blkex_badrange *r)
  */
 static int blkex_badblocks_set(const char *str, const struct kernel_param *kp)
 {
-	struct blkex_badrange bad[BLKEX_MAX_BADBLOCKS];
+	struct blkex_badrange *bad;	/* too big for the stack */
 	char *list, *cur, *tok;
 	unsigned int n = 0;
 	int ret = 0;
 
-	list = kstrdup(str, GFP_KERNEL);
-	if (!list)
+	bad = kcalloc(BLKEX_PARAM_BADBLOCKS, sizeof(*bad), GFP_KERNEL);
+	if (!bad)
 		return -ENOMEM;
+	list = kstrdup(str, GFP_KERNEL);
+	if (!list) {
+		ret = -ENOMEM;
+		goto out_free_bad;
+	}
 	cur = strim(list);
 	while ((tok = strsep(&cur, ",")) && *tok) {
-		if (n == BLKEX_MAX_BADBLOCKS) {
+		if (n == BLKEX_PARAM_BADBLOCKS) {
 			pr_err("%s=%s: more than %d ranges\n", kp->name, str,
-			       BLKEX_MAX_BADBLOCKS);
+			       BLKEX_PARAM_BADBLOCKS);
 			ret = -EINVAL;
 			break;
 		}
@@ -156,11 +181,13 @@ static int blkex_badblocks_set(const char *str, const struct kernel_param *kp)
 		ret = -EINVAL;
 	}
 	kfree(list);
-	if (ret)
-		return ret;
-	memcpy(g_bad, bad, n * sizeof(bad[0]));
-	g_nr_bad = n;
-	return 0;
+	if (!ret) {
+		memcpy(g_bad, bad, n * sizeof(bad[0]));
+		g_nr_bad = n;
+	}
+out_free_bad:
+	kfree(bad);
+	return ret;
 }
 
 static int blkex_badblocks_get(char *buf, const struct kernel_param *kp)
@@ -180,18 +207,99 @@ static const struct kernel_param_ops blkex_badblocks_ops = {
 };
 
 module_param_cb(badblocks, &blkex_badblocks_ops, NULL, 0444);
-MODULE_PARM_DESC(badblocks, "Bad sector ranges START-END[,START-END...], at most 8, both ends included and inside the disk: requests that fail_dir selects and that touch one fail. Default: none");
+MODULE_PARM_DESC(badblocks, "Bad sector ranges START-END[,START-END...], at most 64, both ends included and inside the disk, together at most the 512 entries of 512 sectors of the kernel's bad-block table: requests that fail_dir selects and that touch one fail. Default: none");
 
 module_param_cb(fail_dir, &blkex_eparam_ops, &g_fail_dir, 0444);
 MODULE_PARM_DESC(fail_dir, "Requests that badblocks, fail_nth and fail_permille apply to: read, write (also discard and write-zeroes) or rw. Default: rw");
 
 /*
+ * The next run of bad sectors in @bb from entry *@i on, as [*@start,
+ * *@end): the library keeps entries of at most 512 sectors, so one range
+ * added as a whole may lie in several adjacent entries, and is shown
+ * whole. The entry format is the one md writes to disk (BB_OFFSET,
+ * BB_LEN in <linux/badblocks.h>). The caller holds whatever lock every
+ * change of @bb is made under.
+ */
+static bool blkex_bad_next(const struct badblocks *bb, int *i,
+			   sector_t *start, sector_t *end)
+{
+	const u64 *p = bb->page;
+
+	if (*i >= bb->count)
+		return false;
+	*start = BB_OFFSET(p[*i]);
+	*end = *start + BB_LEN(p[*i]);
+	while (++*i < bb->count && BB_OFFSET(p[*i]) <= *end)
+		*end = max_t(sector_t, *end, BB_OFFSET(p[*i]) + BB_LEN(p[*i]));
+	return true;
+}
+
+/*
+ * Mark @r bad, all of it or fail: badblocks_set() adds what fits when the
+ * table runs full and may report success for a part (6.12), so the result
+ * is checked against the table. -ENOSPC: @r is not all bad, though part of
+ * it may be.
+ */
+static int blkex_bad_add(struct badblocks *bb, const struct blkex_badrange *r)
+{
+	sector_t start, end;
+	int i = 0;
+
+	if (r->end - r->start >= BLKEX_MAX_BAD_SECTORS)
+		return -ENOSPC;
+	if (badblocks_set(bb, r->start, r->end - r->start + 1, 1))
+		return -ENOSPC;
+	while (blkex_bad_next(bb, &i, &start, &end))
+		if (start <= r->start && end > r->end)
+			return 0;
+	return -ENOSPC;
+}
+
+/*
+ * Make @r good again. Clearing the middle of a range splits it, which
+ * takes one more entry: in a full table 6.1's badblocks_clear() refuses
+ * and 6.12's skips that part in silence, so the result is checked with a
+ * lookup. -ENOSPC: some of @r is still bad. Sectors that were not bad
+ * are no error, as in md and null_blk.
+ */
+static int blkex_bad_remove(struct badblocks *bb,
+			    const struct blkex_badrange *r)
+{
+	sector_t s = r->start, first;
+	int n, sectors;
+
+	/* badblocks_clear() counts in an int; no run is longer than this. */
+	do {
+		n = min_t(u64, r->end - s, BLKEX_MAX_BAD_SECTORS - 1) + 1;
+		badblocks_clear(bb, s, n);
+		if (badblocks_check(bb, s, n, &first, &sectors))
+			return -ENOSPC;
+		s += n;
+	} while (s && s - 1 < r->end);
+	return 0;
+}
+
+/* Entry by entry: a whole entry is cleared without a split. */
+static void blkex_bad_clear_all(struct badblocks *bb)
+{
+	while (bb->count) {
+		if (WARN_ON_ONCE(badblocks_clear(bb, BB_OFFSET(bb->page[0]),
+						 BB_LEN(bb->page[0]))))
+			break;
+	}
+}
+
+/*
  * The load-time ranges must lie inside the disk; num_sectors may come
  * after badblocks on the command line, so this runs once both are known.
+ * They must also fit in the table together, which only the library knows
+ * (it merges and splits): they are tried on a table of this call's own,
+ * so that every disk can then take them without an error.
  */
 int blkex_fault_check_params(u64 nr_sectors)
 {
-	int i;
+	struct badblocks bb;
+	int i, ret;
 
 	for (i = 0; i < g_nr_bad; i++) {
 		if (g_bad[i].end >= nr_sectors) {
@@ -201,19 +309,22 @@ int blkex_fault_check_params(u64 nr_sectors)
 			return -EINVAL;
 		}
 	}
-	return 0;
-}
-
-static bool blkex_fault_is_bad(const struct blkex_fault *f, sector_t pos,
-			       unsigned int sectors)
-{
-	sector_t last = pos + sectors - 1;
-	int i;
-
-	for (i = 0; i < f->nr_bad; i++)
-		if (pos <= f->bad[i].end && last >= f->bad[i].start)
-			return true;
-	return false;
+	if (!g_nr_bad)
+		return 0;
+	ret = badblocks_init(&bb, 1);
+	if (ret)
+		return ret;
+	for (i = 0; i < g_nr_bad; i++) {
+		if (blkex_bad_add(&bb, &g_bad[i])) {
+			pr_err("badblocks: the ranges up to %llu-%llu need more than the %lu entries of at most %d sectors of the kernel's bad-block table\n",
+			       (u64)g_bad[i].start, (u64)g_bad[i].end,
+			       MAX_BADBLOCKS, BB_MAX_LEN);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	badblocks_exit(&bb);
+	return ret;
 }
 
 /*
@@ -226,6 +337,8 @@ enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
 {
 	struct blkex_fault *f = &dev->fault;
 	enum blkex_fault_dir dir;
+	sector_t first_bad;
+	int bad_sectors;
 
 	lockdep_assert_held(&dev->store_mutex);
 
@@ -251,7 +364,9 @@ enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
 
 	if (f->dir != BLKEX_FAULT_RW && f->dir != dir)
 		return BLKEX_FAULT_PASS;
-	if (blkex_fault_is_bad(f, blk_rq_pos(rq), blk_rq_sectors(rq)))
+	if (blk_rq_sectors(rq) &&
+	    badblocks_check(&f->bb, blk_rq_pos(rq), blk_rq_sectors(rq),
+			    &first_bad, &bad_sectors))
 		goto fail;
 	if (f->fail_nth && ++f->nth_count % f->fail_nth == 0)
 		goto fail;
@@ -438,33 +553,36 @@ static const struct file_operations blkex_knob_fops = {
 	.llseek	= default_llseek,
 };
 
-static ssize_t blkex_badblocks_read(struct file *file, char __user *ubuf,
-				    size_t count, loff_t *ppos)
+/* One "START-END" line per run of bad sectors, both ends included. */
+static int blkex_badblocks_show(struct seq_file *m, void *v)
 {
-	struct blkex_dev *dev = file->private_data;
-	struct blkex_fault *f = &dev->fault;
-	char buf[BLKEX_MAX_BADBLOCKS * BLKEX_KNOB_LEN];
-	int i, len = 0;
+	struct blkex_dev *dev = m->private;
+	sector_t start, end;
+	int i = 0;
 
 	mutex_lock(&dev->store_mutex);
-	for (i = 0; i < f->nr_bad; i++)
-		len += scnprintf(buf + len, sizeof(buf) - len, "%llu-%llu\n",
-				 (u64)f->bad[i].start, (u64)f->bad[i].end);
+	while (blkex_bad_next(&dev->fault.bb, &i, &start, &end))
+		seq_printf(m, "%llu-%llu\n", (u64)start, (u64)end - 1);
 	mutex_unlock(&dev->store_mutex);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	return 0;
 }
 
-/* Add (+START-END), remove (-START-END) or clear all bad ranges. */
+static int blkex_badblocks_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, blkex_badblocks_show, inode->i_private);
+}
+
+/* Add (+START-END), make good (-START-END) or clear all bad ranges. */
 static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
 {
-	struct blkex_fault *f = &dev->fault;
+	struct badblocks *bb = &dev->fault.bb;
 	sector_t capacity = get_capacity(dev->disk);
 	struct blkex_badrange r;
-	int i, ret = 0;
+	int ret;
 
 	if (!strcmp(val, "clear")) {
 		mutex_lock(&dev->store_mutex);
-		f->nr_bad = 0;
+		blkex_bad_clear_all(bb);
 		mutex_unlock(&dev->store_mutex);
 		return 0;
 	}
@@ -481,36 +599,28 @@ static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
 	}
 
 	mutex_lock(&dev->store_mutex);
-	if (val[0] == '+') {
-		if (f->nr_bad < BLKEX_MAX_BADBLOCKS)
-			f->bad[f->nr_bad++] = r;
-		else
-			ret = -ENOSPC;
-	} else {
-		ret = -ENOENT;
-		for (i = 0; i < f->nr_bad; i++) {
-			if (f->bad[i].start == r.start && f->bad[i].end == r.end) {
-				f->bad[i] = f->bad[--f->nr_bad];
-				ret = 0;
-				break;
-			}
-		}
-	}
+	if (val[0] == '+')
+		ret = blkex_bad_add(bb, &r);
+	else
+		ret = blkex_bad_remove(bb, &r);
 	mutex_unlock(&dev->store_mutex);
 
-	if (ret == -ENOSPC)
-		blkex_knob_err("%s: badblocks: already %d ranges\n",
-			       dev->disk->disk_name, BLKEX_MAX_BADBLOCKS);
-	else if (ret == -ENOENT)
-		blkex_knob_err("%s: badblocks: no range %llu-%llu to remove\n",
-			       dev->disk->disk_name, (u64)r.start, (u64)r.end);
-	return ret ? -EINVAL : 0;
+	/* The table may have changed in part: the message says so. */
+	if (ret && val[0] == '+')
+		blkex_knob_err("%s: badblocks: +%llu-%llu does not fit in the bad-block table (%lu entries of at most %d sectors): not added, or only in part\n",
+			       dev->disk->disk_name, (u64)r.start,
+			       (u64)r.end, MAX_BADBLOCKS, BB_MAX_LEN);
+	else if (ret)
+		blkex_knob_err("%s: badblocks: -%llu-%llu would split a range in a full bad-block table (%lu entries): not removed, or only in part\n",
+			       dev->disk->disk_name, (u64)r.start,
+			       (u64)r.end, MAX_BADBLOCKS);
+	return ret;
 }
 
 static ssize_t blkex_badblocks_write(struct file *file, const char __user *ubuf,
 				     size_t count, loff_t *ppos)
 {
-	struct blkex_dev *dev = file->private_data;
+	struct blkex_dev *dev = ((struct seq_file *)file->private_data)->private;
 	char buf[BLKEX_KNOB_LEN];
 	int ret;
 
@@ -526,11 +636,12 @@ static ssize_t blkex_badblocks_write(struct file *file, const char __user *ubuf,
 }
 
 static const struct file_operations blkex_badblocks_fops = {
-	.owner	= THIS_MODULE,
-	.open	= simple_open,
-	.read	= blkex_badblocks_read,
-	.write	= blkex_badblocks_write,
-	.llseek	= default_llseek,
+	.owner		= THIS_MODULE,
+	.open		= blkex_badblocks_open,
+	.read		= seq_read,
+	.write		= blkex_badblocks_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
 };
 
 static ssize_t blkex_stats_read(struct file *file, char __user *ubuf,
@@ -581,10 +692,13 @@ void blkex_fault_add_dev(struct blkex_dev *dev)
 	struct dentry *dir;
 	int i;
 
-	/* The disk is live: requests may be deciding already. */
+	/*
+	 * The disk is live: requests may be deciding already. The ranges
+	 * fit: blkex_fault_check_params() tried them on an empty table.
+	 */
 	mutex_lock(&dev->store_mutex);
-	memcpy(f->bad, g_bad, sizeof(g_bad));
-	f->nr_bad = g_nr_bad;
+	for (i = 0; i < g_nr_bad; i++)
+		WARN_ON_ONCE(blkex_bad_add(&f->bb, &g_bad[i]));
 	f->fail_nth = g_fail_nth.val;
 	f->fail_permille = g_fail_permille.val;
 	WRITE_ONCE(f->delay_us, g_delay_us.val);
@@ -601,6 +715,21 @@ void blkex_fault_add_dev(struct blkex_dev *dev)
 	}
 	debugfs_create_file("badblocks", 0600, dir, dev, &blkex_badblocks_fops);
 	debugfs_create_file("stats", 0400, dir, dev, &blkex_stats_fops);
+}
+
+/*
+ * The bad-block table, before the disk is live: requests consult it from
+ * the first, and it takes a page.
+ */
+int blkex_fault_init_dev(struct blkex_dev *dev)
+{
+	return badblocks_init(&dev->fault.bb, 1);
+}
+
+/* After del_gendisk(): no request consults the table any more. */
+void blkex_fault_exit_dev(struct blkex_dev *dev)
+{
+	badblocks_exit(&dev->fault.bb);
 }
 
 /* Waits for any debugfs reader or writer still in one of the files. */

@@ -10,6 +10,7 @@
 #define _BLKEX_FAULT_H
 
 #include <linux/atomic.h>
+#include <linux/badblocks.h>
 #include <linux/blk-mq.h>
 #include <linux/types.h>
 
@@ -31,14 +32,6 @@ enum blkex_fault_act {
 	BLKEX_FAULT_HANG,		/* never complete it: .timeout will */
 };
 
-#define BLKEX_MAX_BADBLOCKS	8
-
-/* A bad-block range, in 512-byte sectors, both ends included. */
-struct blkex_badrange {
-	sector_t start;
-	sector_t end;
-};
-
 /* A debugfs knob of one disk: what its file's i_private points to. */
 struct blkex_fault_file {
 	struct blkex_dev *dev;
@@ -54,8 +47,7 @@ struct blkex_fault_file {
  * queue_rq reads, and the atomic counts, which .timeout updates.
  */
 struct blkex_fault {
-	struct blkex_badrange bad[BLKEX_MAX_BADBLOCKS];
-	unsigned int nr_bad;
+	struct badblocks bb;		/* bad sectors, the kernel's table */
 	u32 fail_nth;			/* fail every Nth request; 0: off */
 	u32 fail_permille;		/* fail this many in 1000 at random */
 	u32 delay_us;			/* service delay per request */
@@ -74,6 +66,8 @@ struct blkex_fault {
 void blkex_fault_module_init(void);
 void blkex_fault_module_exit(void);
 int blkex_fault_check_params(u64 nr_sectors);
+int blkex_fault_init_dev(struct blkex_dev *dev);
+void blkex_fault_exit_dev(struct blkex_dev *dev);
 void blkex_fault_add_dev(struct blkex_dev *dev);
 void blkex_fault_del_dev(struct blkex_dev *dev);
 enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
@@ -85,6 +79,8 @@ void blkex_fault_timed_out(struct blkex_dev *dev, bool ended);
 static inline void blkex_fault_module_init(void) {}
 static inline void blkex_fault_module_exit(void) {}
 static inline int blkex_fault_check_params(u64 nr_sectors) { return 0; }
+static inline int blkex_fault_init_dev(struct blkex_dev *dev) { return 0; }
+static inline void blkex_fault_exit_dev(struct blkex_dev *dev) {}
 static inline void blkex_fault_add_dev(struct blkex_dev *dev) {}
 static inline void blkex_fault_del_dev(struct blkex_dev *dev) {}
 static inline enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,

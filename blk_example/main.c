@@ -172,12 +172,16 @@ static struct blkex_dev *blkex_add_dev(int index)
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 	dev->index = index;
+	/* Before the disk is live: requests consult its bad-block table. */
+	ret = blkex_fault_init_dev(dev);
+	if (ret)
+		goto out_free_dev;
 
 	ret = blkex_store_alloc(dev, bytes);
 	if (ret) {
 		pr_err("num_sectors=%llu: cannot allocate a %llu-byte store\n",
 		       g_num_sectors.val, bytes);
-		goto out_free_dev;
+		goto out_fault_exit;
 	}
 
 	/*
@@ -254,6 +258,8 @@ out_free_queues:
 	kfree(dev->queues);
 out_free_store:
 	blkex_store_free(dev);
+out_fault_exit:
+	blkex_fault_exit_dev(dev);
 out_free_dev:
 	kfree(dev);
 	return ERR_PTR(ret);
@@ -265,7 +271,8 @@ out_free_dev:
  * free the rest. Each request's work item is flushed as its request is
  * freed (.exit_request, io.c), and the kick work items before the queue
  * array goes: after that nothing of this disk is on the workqueue, and the
- * store can go. The same order as the unwinding of blkex_add_dev().
+ * store and the bad-block table the work consults can go. The same order
+ * as the unwinding of blkex_add_dev().
  */
 static void blkex_del_dev(struct blkex_dev *dev)
 {
@@ -278,6 +285,7 @@ static void blkex_del_dev(struct blkex_dev *dev)
 	kfree(dev->queues);
 #endif
 	blkex_store_free(dev);
+	blkex_fault_exit_dev(dev);
 	kfree(dev);
 }
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="bad-block injection. This test will check that a request fails exactly when it touches a bad range, for the directions fail_dir selects, that a failed write leaves the store untouched, and that a fio verify job beside the bad range sees no error and no mismatch while another job gets an error for every I/O it sends into the range."
+DESCRIPTION="bad-block injection. This test will check that a request fails exactly when it touches a bad range, for the directions fail_dir selects, that a failed write leaves the store untouched, that a fio verify job beside the bad range sees no error and no mismatch while another job gets an error for every I/O it sends into the range, and that making the middle of a range good splits it in two."
 
 requires() {
 	_have_program fio
@@ -96,4 +96,17 @@ test_case() {
 		<(dd if="$BLKEX_DEV" bs=1M iflag=direct status=none) ||
 		_fail "data beyond the verify region changed"
 	echo "the bad range and the rest of the disk hold what they held"
+
+	# Making part of a range good splits it, as in md and null_blk.
+	echo +100-199 > $DBG/badblocks
+	echo -120-129 > $DBG/badblocks || _fail "-120-129 refused"
+	_expect_eq "badblocks after -120-129" "$(tr '\n' ' ' < $DBG/badblocks)" "100-119 130-199 "
+	_io read 120 10 ok
+	_io read 100 1 EIO
+	_io read 119 1 EIO
+	_io read 130 1 EIO
+	_io read 116 8 EIO
+	echo clear > $DBG/badblocks
+	_expect_eq "badblocks after clear" "$(cat $DBG/badblocks)" ""
+	echo "a range made good in its middle is split in two"
 }
