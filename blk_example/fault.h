@@ -16,6 +16,7 @@
 
 struct blkex_cmd;
 struct blkex_dev;
+struct configfs_attribute;
 struct dentry;
 
 /* Which requests error injection applies to (fail_dir=). */
@@ -32,17 +33,9 @@ enum blkex_fault_act {
 	BLKEX_FAULT_HANG,		/* never complete it: .timeout will */
 };
 
-/* A debugfs knob of one disk: what its file's i_private points to. */
-struct blkex_fault_file {
-	struct blkex_dev *dev;
-	const struct blkex_fault_knob *knob;
-};
-
-#define BLKEX_FAULT_KNOBS	5
-
 /*
  * Error, delay and hang injection for one disk (fault.c). Set from the
- * module parameters when the disk is made and through debugfs after; every
+ * module parameters when the disk is made and through configfs after; every
  * field is read and written under store_mutex except @delay_us, which
  * queue_rq reads, and the atomic counts, which .timeout updates.
  */
@@ -58,11 +51,13 @@ struct blkex_fault {
 	u64 nr_hung;			/* requests dropped by @hang_next */
 	atomic64_t nr_timed_out;	/* requests ended by .timeout */
 	atomic64_t nr_rearmed;		/* timers .timeout rearmed */
-	struct dentry *debugfs;		/* blk_example/blkexN */
-	struct blkex_fault_file files[BLKEX_FAULT_KNOBS];
+	struct dentry *debugfs;		/* blk_example/blkexN, read-only */
 };
 
 #ifdef BLKEX_FAULT_INJECTION
+/* The disk's configfs attributes: badblocks, the five knobs and stats. */
+#define BLKEX_FAULT_NR_ATTRS	7
+struct configfs_attribute **blkex_fault_attrs(void);
 void blkex_fault_module_init(void);
 void blkex_fault_module_exit(void);
 int blkex_fault_check_params(u64 nr_sectors);
@@ -76,6 +71,14 @@ void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd);
 void blkex_fault_wait(u64 until_ns);
 void blkex_fault_timed_out(struct blkex_dev *dev, bool ended);
 #else
+#define BLKEX_FAULT_NR_ATTRS	0
+static inline struct configfs_attribute **blkex_fault_attrs(void)
+{
+	static struct configfs_attribute *none[1];
+
+	return none;
+}
+
 static inline void blkex_fault_module_init(void) {}
 static inline void blkex_fault_module_exit(void) {}
 static inline int blkex_fault_check_params(u64 nr_sectors) { return 0; }

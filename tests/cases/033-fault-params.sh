@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="hostile fault-injection settings, at load time and through debugfs. This test will check that each bad value is refused with -EINVAL and a kernel message naming the setting, that nothing is left half set, that bad blocks take as many ranges as the kernel's 512-entry table holds and refuse the next with ENOSPC and a message, and that each disk has its own settings."
+DESCRIPTION="hostile fault-injection settings, at load time and through configfs. This test will check that each bad value is refused with -EINVAL and a kernel message naming the setting, that nothing is left half set, that bad blocks take as many ranges as the kernel's 512-entry table holds and refuse the next with ENOSPC and a message, and that each disk has its own settings."
 
-DBG=/sys/kernel/debug/blk_example
+DBG=/sys/kernel/config/blk_example
+# The complete bad-block list (configfs shows what fits in a page).
+BBLIST=/sys/kernel/debug/blk_example
 
 # _bad_load PARAMS...: insmod must fail with EINVAL, a message and no leftovers.
 _bad_load() {
@@ -62,23 +64,6 @@ _full_write() {
 		'%s\n' "$2"
 }
 
-# _split_write FILE FIRST SECOND: two write() calls on one open file; the
-# first must succeed and the second fail with EINVAL.
-_split_write() {
-	python3 - "$@" <<'PY' || _fail "split write to $1"
-import errno, os, sys
-fd = os.open(sys.argv[1], os.O_WRONLY)
-os.write(fd, sys.argv[2].encode().decode("unicode_escape").encode())
-try:
-    os.write(fd, sys.argv[3].encode().decode("unicode_escape").encode())
-except OSError as e:
-    print(f"second part refused: {e}")
-    sys.exit(0 if e.errno == errno.EINVAL else 1)
-print("second part of a split write was taken")
-sys.exit(1)
-PY
-}
-
 test_case() {
 	local ranges before long i
 	# 65 single sectors, none next to another: one more than the parameter takes.
@@ -98,7 +83,7 @@ test_case() {
 	_bad_load badblocks=0-262144 num_sectors=524288
 	# The parameter's old cap was 8 ranges; 64 are taken now.
 	_load num_sectors=8192 "badblocks=${ranges%,*}"
-	_expect_eq "ranges taken from the parameter" "$(wc -l < $DBG/blkex0/badblocks)" 64
+	_expect_eq "ranges taken from the parameter" "$(wc -l < $BBLIST/blkex0/badblocks)" 64
 	_unload
 	_bad_load badblocks=100-8192 num_sectors=8192
 	_bad_load badblocks=18446744073709551615 num_sectors=8192
@@ -155,11 +140,11 @@ test_case() {
 	for i in $(seq 1001 2 2019); do
 		echo "+$i" > $DBG/blkex0/badblocks || _fail "+$i refused"
 	done
-	_expect_eq "entries in the full table" "$(wc -l < $DBG/blkex0/badblocks)" 512
+	_expect_eq "entries in the full table" "$(wc -l < $BBLIST/blkex0/badblocks)" 512
 	_full_write blkex0 +3001-3001 "does not fit"
 	_full_write blkex0 -150-150 "would split"
-	_expect_eq "entries after the refused writes" "$(wc -l < $DBG/blkex0/badblocks)" 512
-	grep -qx 100-199 $DBG/blkex0/badblocks || _fail "100-199 was split in a full table"
+	_expect_eq "entries after the refused writes" "$(wc -l < $BBLIST/blkex0/badblocks)" 512
+	grep -qx 100-199 $BBLIST/blkex0/badblocks || _fail "100-199 was split in a full table"
 	for i in $(seq 1001 2 2019); do
 		echo "-$i" > $DBG/blkex0/badblocks
 	done
@@ -168,17 +153,6 @@ test_case() {
 	_bad_write_nul blkex0 delay_us '1\000'
 	_bad_write_nul blkex0 badblocks '+1-2\000x'
 	_expect_eq "blkex0 settings after bad writes" "$(_snapshot blkex0)" "$before"
-
-	# A value split across two writes on one open file: the second part
-	# is refused, not taken as a value of its own (which made fail_nth 6).
-	_split_write $DBG/blkex0/fail_nth 1 '6\n'
-	_expect_eq "fail_nth after a split write" "$(cat $DBG/blkex0/fail_nth)" 1
-	_split_write $DBG/blkex0/badblocks '+10' '-20\n'
-	_expect_eq "badblocks after a split write" \
-		"$(tr '\n' ' ' < $DBG/blkex0/badblocks)" "10-10 100-199 8191-8191 "
-	echo -10-10 > $DBG/blkex0/badblocks
-	echo 7 > $DBG/blkex0/fail_nth
-	_expect_eq "blkex0 settings after split writes" "$(_snapshot blkex0)" "$before"
 
 	# Good writes take, on the disk written to only.
 	echo 0x10 > $DBG/blkex0/fail_nth

@@ -6,7 +6,7 @@ requires() {
 	_have_program fio
 }
 
-DBG=/sys/kernel/debug/blk_example/blkex0
+DBG=/sys/kernel/config/blk_example/blkex0
 
 # _io OP SECTOR COUNT WANT: a direct 512-byte-block read or write; WANT ok|EIO.
 _io() {
