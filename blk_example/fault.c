@@ -231,16 +231,26 @@ static bool blkex_bad_next(const struct badblocks *bb, int *i,
  * table runs full and may report success for a part (6.12), so the result
  * is checked against the table. -ENOSPC: @r is not all bad, though part of
  * it may be.
+ *
+ * The range goes in at most BB_MAX_LEN sectors a call, lowest first:
+ * 6.1's badblocks_set() cuts a longer range into entries that it inserts
+ * each before the one made last, which leaves the table out of order (its
+ * lookups and this check then miss sectors; the soak's 65536-sector range
+ * was refused).
  */
 static int blkex_bad_add(struct badblocks *bb, const struct blkex_badrange *r)
 {
-	sector_t start, end;
-	int i = 0;
+	sector_t s = r->start, start, end;
+	int i = 0, n;
 
 	if (r->end - r->start >= BLKEX_MAX_BAD_SECTORS)
 		return -ENOSPC;
-	if (badblocks_set(bb, r->start, r->end - r->start + 1, 1))
-		return -ENOSPC;
+	do {
+		n = min_t(u64, r->end - s, BB_MAX_LEN - 1) + 1;
+		if (badblocks_set(bb, s, n, 1))
+			return -ENOSPC;
+		s += n;
+	} while (s && s - 1 < r->end);
 	while (blkex_bad_next(bb, &i, &start, &end))
 		if (start <= r->start && end > r->end)
 			return 0;
