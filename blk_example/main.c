@@ -249,7 +249,7 @@ void blkex_dev_free(struct blkex_dev *dev)
  * Make the disk live from its settings. The store is kept across power
  * cycles; it is made here the first time, and made again, keeping what
  * fits, when num_sectors changed while the disk was off. On failure the
- * disk stays off with its store as it was.
+ * disk stays off; its store keeps the data (resized if that step passed).
  */
 int blkex_dev_power_on(struct blkex_dev *dev)
 {
