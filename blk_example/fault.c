@@ -281,14 +281,25 @@ static int blkex_bad_remove(struct badblocks *bb,
 	return 0;
 }
 
-/* Entry by entry: a whole entry is cleared without a split. */
-static void blkex_bad_clear_all(struct badblocks *bb)
+/*
+ * Entry by entry: a whole entry is cleared without a split. Every call
+ * must take at least one entry away, so the loop runs at most
+ * MAX_BADBLOCKS times: a call that fails, or that returns 0 with the count
+ * unchanged (6.1's badblocks_clear() did, on a table its badblocks_set()
+ * had left out of order, and the loop spun under store_mutex until the
+ * soft-lockup watchdog fired), ends it with -EIO and the table as it is.
+ */
+static int blkex_bad_clear_all(struct badblocks *bb)
 {
-	while (bb->count) {
-		if (WARN_ON_ONCE(badblocks_clear(bb, BB_OFFSET(bb->page[0]),
-						 BB_LEN(bb->page[0]))))
-			break;
+	int count;
+
+	while ((count = bb->count)) {
+		if (badblocks_clear(bb, BB_OFFSET(bb->page[0]),
+				    BB_LEN(bb->page[0])) ||
+		    bb->count >= count)
+			return -EIO;
 	}
+	return 0;
 }
 
 /*
@@ -526,13 +537,17 @@ static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
 	struct badblocks *bb = &dev->fault.bb;
 	sector_t capacity = READ_ONCE(dev->cfg.num_sectors);
 	struct blkex_badrange r;
-	int ret;
+	int ret, left;
 
 	if (!strcmp(val, "clear")) {
 		mutex_lock(&dev->store_mutex);
-		blkex_bad_clear_all(bb);
+		ret = blkex_bad_clear_all(bb);
+		left = bb->count;
 		mutex_unlock(&dev->store_mutex);
-		return 0;
+		if (ret)
+			blkex_err("%s: badblocks: clear: the bad-block table did not give up an entry; %d left\n",
+				  dev->name, left);
+		return ret;
 	}
 	if ((val[0] != '+' && val[0] != '-') || blkex_parse_range(val + 1, &r)) {
 		blkex_err("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
