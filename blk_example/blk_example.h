@@ -11,12 +11,14 @@
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/configfs.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
 #include "fault.h"
+#include "param.h"
 
 #define BLKEX_NAME		"blkex"
 
@@ -56,9 +58,31 @@ enum blkex_work_cpu {
 	BLKEX_WORK_AUTO,		/* next while requests overlap, else local */
 };
 
-/* One disk: its store, the lock that guards it and its blk-mq plumbing. */
+/*
+ * A disk's geometry and workqueue: the module parameters' values when the
+ * disk is made, then what its configfs directory sets while it is powered
+ * off. Guarded by blkex_lock.
+ */
+struct blkex_config {
+	u64 num_sectors;		/* capacity in 512-byte sectors */
+	u64 logical_block_size;
+	u64 hw_queues;			/* 0: one per possible CPU */
+	u64 queue_depth;
+	u64 wq_mode;			/* index in blkex_wq_mode_names */
+	u64 work_cpu;			/* enum blkex_work_cpu */
+};
+
+/*
+ * One disk: its settings, its store, the lock that guards it and, while it
+ * is powered on, its blk-mq plumbing. It lives from mkdir (or load, for
+ * the parameters' disks) to rmdir (or unload); the store outlives power
+ * cycles, so the data does too.
+ */
 struct blkex_dev {
 	int index;			/* N in /dev/blkexN */
+	char name[DISK_NAME_LEN];	/* blkexN, also while powered off */
+	struct config_group group;	/* its configfs directory */
+	struct blkex_config cfg;
 	void *store;			/* zero-filled, virtually contiguous */
 	u64 store_bytes;		/* size of @store, the disk's capacity */
 	struct mutex store_mutex;	/* serialises every access to @store */
@@ -67,7 +91,7 @@ struct blkex_dev {
 	struct blkex_queue *queues;	/* one per hardware queue */
 	unsigned int nr_queues;		/* of @queues, as blk-mq made them */
 	struct blk_mq_tag_set tag_set;
-	struct gendisk *disk;
+	struct gendisk *disk;		/* NULL while powered off */
 	struct blkex_fault fault;	/* guarded by store_mutex */
 };
 
@@ -106,6 +130,32 @@ struct blkex_cmd {
 	atomic_t state;			/* enum blkex_cmd_state */
 	u64 stamp[BLKEX_NR_STAMPS];	/* enum blkex_stamp */
 };
+
+/* main.c */
+extern struct mutex blkex_lock;
+extern struct blkex_uparam blkex_param_num_sectors;
+extern struct blkex_uparam blkex_param_logical_block_size;
+extern struct blkex_uparam blkex_param_hw_queues;
+extern struct blkex_uparam blkex_param_queue_depth;
+extern struct blkex_eparam blkex_param_wq_mode;
+extern struct blkex_eparam blkex_param_work_cpu;
+struct blkex_dev *blkex_dev_alloc(void);
+void blkex_dev_free(struct blkex_dev *dev);
+int blkex_dev_power_on(struct blkex_dev *dev);
+void blkex_dev_power_off(struct blkex_dev *dev);
+
+/* configfs.c */
+int blkex_configfs_init(void);
+void blkex_configfs_exit(void);
+int blkex_configfs_add(struct blkex_dev *dev);
+void blkex_configfs_del(struct blkex_dev *dev);
+int blkex_cfs_value(const struct blkex_dev *dev, const char *name,
+		    const char *page, size_t count, char *buf, size_t size);
+
+static inline struct blkex_dev *blkex_dev_from_item(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct blkex_dev, group);
+}
 
 /* io.c */
 extern const struct blk_mq_ops blkex_mq_ops;

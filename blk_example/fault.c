@@ -2,12 +2,14 @@
 /*
  * Fault injection, in the spirit of null_blk's: make chosen requests fail,
  * slow every request down, or drop requests so that .timeout has to end
- * them. The module parameters set what each disk starts with; the files in
- * /sys/kernel/debug/blk_example/blkexN/ change it at run time:
+ * them. The module parameters set what each disk starts with; the
+ * attributes of its configfs directory (configfs.c) change it at run time:
  *
- *   badblocks      "+START-END" adds a range of sectors (both ends included,
- *                  at most 8 ranges), "-START-END" removes that range,
- *                  "clear" removes all; reads list them
+ *   badblocks      "+START-END" adds a range of sectors (both ends included),
+ *                  "-START-END" makes those sectors good again (a range
+ *                  partly cleared is split), "clear" removes all; reads
+ *                  list the bad runs, one START-END a line, as many as fit
+ *                  in a page (debugfs lists them all)
  *   fail_nth       fail every Nth request (0: off)
  *   fail_permille  fail this many requests in 1000, at random (0: off)
  *   fail_dir       which requests the three above apply to: read, write, rw
@@ -19,15 +21,28 @@
  *                  ended by .timeout), rearmed (timers .timeout rearmed
  *                  for requests still being served)
  *
+ * configfs, not debugfs, because a kernel in lockdown (Secure Boot) refuses
+ * to open any writable debugfs file. /sys/kernel/debug/blk_example/blkexN/
+ * keeps read-only copies of the same files while the disk is powered on.
+ *
  * The work handler asks blkex_fault_decide() about each request under
- * store_mutex, before anything is copied; the debugfs writers change the
- * settings under the same mutex, after the whole value has been checked,
- * so a request sees either the old settings or the new ones and a bad
- * value changes nothing.
+ * store_mutex, before anything is copied; the attribute writers change
+ * the settings under the same mutex, after the whole value has been
+ * checked (by the module parameter's own check, param.c), so a request
+ * sees either the old settings or the new ones and a bad value changes
+ * nothing.
+ *
+ * Bad sectors live in the kernel's own table, struct badblocks
+ * (block/badblocks.c, md's and null_blk's): a page of 512 entries of at
+ * most 512 sectors each, kept sorted and merged by the library. It has its
+ * own seqlock, but every change and every lookup here is made under
+ * store_mutex as the other settings are, which is also what lets the
+ * readers walk the table directly.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blk-mq.h>
+#include <linux/configfs.h>
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
@@ -36,9 +51,9 @@
 #include <linux/math64.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
-#include <linux/ratelimit.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "blk_example.h"
 #include "fault.h"
@@ -48,23 +63,18 @@
 #define BLKEX_MAX_FAIL_NTH	1000000
 #define BLKEX_MAX_DELAY_US	10000000
 #define BLKEX_MAX_HANG		1024
-/* Longest value a knob accepts: two 20-digit sectors, a sign and a dash. */
+/* Longest value an attribute takes: two 20-digit sectors, a sign and a dash. */
 #define BLKEX_KNOB_LEN		48
+/* Ranges the badblocks parameter takes; more can be added through configfs. */
+#define BLKEX_PARAM_BADBLOCKS	64
+/* The most bad sectors the kernel's table can hold, also in one range. */
+#define BLKEX_MAX_BAD_SECTORS	(MAX_BADBLOCKS * BB_MAX_LEN)
 
-/*
- * The messages of refused debugfs writes share one rate limit: a script
- * that loops writing a bad value must not flood the log, yet each of a
- * user's deliberate bad writes should say why it was refused, so the burst
- * is large (pr_err_ratelimited()'s 10 per call site swallowed the messages
- * of a quick run of bad writes).
- */
-static DEFINE_RATELIMIT_STATE(blkex_knob_rs, 5 * HZ, 100);
-
-#define blkex_knob_err(fmt, ...)				\
-	do {							\
-		if (__ratelimit(&blkex_knob_rs))		\
-			pr_err(fmt, ##__VA_ARGS__);		\
-	} while (0)
+/* A bad-block range, in 512-byte sectors, both ends included. */
+struct blkex_badrange {
+	sector_t start;
+	sector_t end;
+};
 
 static const char * const blkex_fault_dir_names[] = {
 	[BLKEX_FAULT_READ]	= "read",
@@ -73,7 +83,7 @@ static const char * const blkex_fault_dir_names[] = {
 };
 
 /* The load-time settings every disk starts with. */
-static struct blkex_badrange g_bad[BLKEX_MAX_BADBLOCKS];
+static struct blkex_badrange g_bad[BLKEX_PARAM_BADBLOCKS];
 static unsigned int g_nr_bad;
 static struct blkex_eparam g_fail_dir = {
 	.names = blkex_fault_dir_names,
@@ -90,6 +100,8 @@ module_param_cb(fail_permille, &blkex_uparam_ops, &g_fail_permille, 0444);
 MODULE_PARM_DESC(fail_permille, "Fail this many in 1000 of the requests that fail_dir selects, at random, 0 to 1000. Default: 0");
 
 static struct blkex_uparam g_delay_us = { .max = BLKEX_MAX_DELAY_US };
+/* No parameter: the range of the configfs attribute alone. */
+static struct blkex_uparam g_hang_next = { .max = BLKEX_MAX_HANG };
 module_param_cb(delay_us, &blkex_uparam_ops, &g_delay_us, 0444);
 MODULE_PARM_DESC(delay_us, "Added service time per request in microseconds, 0 to 10000000 (10 s): a request is served no sooner than this after it was started. Default: 0");
 
@@ -127,19 +139,24 @@ static int blkex_parse_range(const char *str, struct blkex_badrange *r)
  */
 static int blkex_badblocks_set(const char *str, const struct kernel_param *kp)
 {
-	struct blkex_badrange bad[BLKEX_MAX_BADBLOCKS];
+	struct blkex_badrange *bad;	/* too big for the stack */
 	char *list, *cur, *tok;
 	unsigned int n = 0;
 	int ret = 0;
 
-	list = kstrdup(str, GFP_KERNEL);
-	if (!list)
+	bad = kcalloc(BLKEX_PARAM_BADBLOCKS, sizeof(*bad), GFP_KERNEL);
+	if (!bad)
 		return -ENOMEM;
+	list = kstrdup(str, GFP_KERNEL);
+	if (!list) {
+		ret = -ENOMEM;
+		goto out_free_bad;
+	}
 	cur = strim(list);
 	while ((tok = strsep(&cur, ",")) && *tok) {
-		if (n == BLKEX_MAX_BADBLOCKS) {
+		if (n == BLKEX_PARAM_BADBLOCKS) {
 			pr_err("%s=%s: more than %d ranges\n", kp->name, str,
-			       BLKEX_MAX_BADBLOCKS);
+			       BLKEX_PARAM_BADBLOCKS);
 			ret = -EINVAL;
 			break;
 		}
@@ -156,11 +173,13 @@ static int blkex_badblocks_set(const char *str, const struct kernel_param *kp)
 		ret = -EINVAL;
 	}
 	kfree(list);
-	if (ret)
-		return ret;
-	memcpy(g_bad, bad, n * sizeof(bad[0]));
-	g_nr_bad = n;
-	return 0;
+	if (!ret) {
+		memcpy(g_bad, bad, n * sizeof(bad[0]));
+		g_nr_bad = n;
+	}
+out_free_bad:
+	kfree(bad);
+	return ret;
 }
 
 static int blkex_badblocks_get(char *buf, const struct kernel_param *kp)
@@ -180,18 +199,120 @@ static const struct kernel_param_ops blkex_badblocks_ops = {
 };
 
 module_param_cb(badblocks, &blkex_badblocks_ops, NULL, 0444);
-MODULE_PARM_DESC(badblocks, "Bad sector ranges START-END[,START-END...], at most 8, both ends included and inside the disk: requests that fail_dir selects and that touch one fail. Default: none");
+MODULE_PARM_DESC(badblocks, "Bad sector ranges START-END[,START-END...], at most 64, both ends included and inside the disk, together at most the 512 entries of 512 sectors of the kernel's bad-block table: requests that fail_dir selects and that touch one fail. Default: none");
 
 module_param_cb(fail_dir, &blkex_eparam_ops, &g_fail_dir, 0444);
 MODULE_PARM_DESC(fail_dir, "Requests that badblocks, fail_nth and fail_permille apply to: read, write (also discard and write-zeroes) or rw. Default: rw");
 
 /*
+ * The next run of bad sectors in @bb from entry *@i on, as [*@start,
+ * *@end): the library keeps entries of at most 512 sectors, so one range
+ * added as a whole may lie in several adjacent entries, and is shown
+ * whole. The entry format is the one md writes to disk (BB_OFFSET,
+ * BB_LEN in <linux/badblocks.h>). The caller holds whatever lock every
+ * change of @bb is made under.
+ */
+static bool blkex_bad_next(const struct badblocks *bb, int *i,
+			   sector_t *start, sector_t *end)
+{
+	const u64 *p = bb->page;
+
+	if (*i >= bb->count)
+		return false;
+	*start = BB_OFFSET(p[*i]);
+	*end = *start + BB_LEN(p[*i]);
+	while (++*i < bb->count && BB_OFFSET(p[*i]) <= *end)
+		*end = max_t(sector_t, *end, BB_OFFSET(p[*i]) + BB_LEN(p[*i]));
+	return true;
+}
+
+/*
+ * Mark @r bad, all of it or fail: badblocks_set() adds what fits when the
+ * table runs full and may report success for a part (6.12), so the result
+ * is checked against the table. -ENOSPC: @r is not all bad, though part of
+ * it may be.
+ *
+ * The range goes in at most BB_MAX_LEN sectors a call, lowest first:
+ * 6.1's badblocks_set() cuts a longer range into entries that it inserts
+ * each before the one made last, which leaves the table out of order (its
+ * lookups and this check then miss sectors; the soak's 65536-sector range
+ * was refused).
+ */
+static int blkex_bad_add(struct badblocks *bb, const struct blkex_badrange *r)
+{
+	sector_t s = r->start, start, end;
+	int i = 0, n;
+
+	if (r->end - r->start >= BLKEX_MAX_BAD_SECTORS)
+		return -ENOSPC;
+	do {
+		n = min_t(u64, r->end - s, BB_MAX_LEN - 1) + 1;
+		if (badblocks_set(bb, s, n, 1))
+			return -ENOSPC;
+		s += n;
+	} while (s && s - 1 < r->end);
+	while (blkex_bad_next(bb, &i, &start, &end))
+		if (start <= r->start && end > r->end)
+			return 0;
+	return -ENOSPC;
+}
+
+/*
+ * Make @r good again. Clearing the middle of a range splits it, which
+ * takes one more entry: in a full table 6.1's badblocks_clear() refuses
+ * and 6.12's skips that part in silence, so the result is checked with a
+ * lookup. -ENOSPC: some of @r is still bad. Sectors that were not bad
+ * are no error, as in md and null_blk.
+ */
+static int blkex_bad_remove(struct badblocks *bb,
+			    const struct blkex_badrange *r)
+{
+	sector_t s = r->start, first;
+	int n, sectors;
+
+	/* badblocks_clear() counts in an int; no run is longer than this. */
+	do {
+		n = min_t(u64, r->end - s, BLKEX_MAX_BAD_SECTORS - 1) + 1;
+		badblocks_clear(bb, s, n);
+		if (badblocks_check(bb, s, n, &first, &sectors))
+			return -ENOSPC;
+		s += n;
+	} while (s && s - 1 < r->end);
+	return 0;
+}
+
+/*
+ * Entry by entry: a whole entry is cleared without a split. Every call
+ * must take at least one entry away, so the loop runs at most
+ * MAX_BADBLOCKS times: a call that fails, or that returns 0 with the count
+ * unchanged (6.1's badblocks_clear() did, on a table its badblocks_set()
+ * had left out of order, and the loop spun under store_mutex until the
+ * soft-lockup watchdog fired), ends it with -EIO and the table as it is.
+ */
+static int blkex_bad_clear_all(struct badblocks *bb)
+{
+	int count;
+
+	while ((count = bb->count)) {
+		if (badblocks_clear(bb, BB_OFFSET(bb->page[0]),
+				    BB_LEN(bb->page[0])) ||
+		    bb->count >= count)
+			return -EIO;
+	}
+	return 0;
+}
+
+/*
  * The load-time ranges must lie inside the disk; num_sectors may come
  * after badblocks on the command line, so this runs once both are known.
+ * They must also fit in the table together, which only the library knows
+ * (it merges and splits): they are tried on a table of this call's own,
+ * so that every disk can then take them without an error.
  */
 int blkex_fault_check_params(u64 nr_sectors)
 {
-	int i;
+	struct badblocks bb;
+	int i, ret;
 
 	for (i = 0; i < g_nr_bad; i++) {
 		if (g_bad[i].end >= nr_sectors) {
@@ -201,19 +322,22 @@ int blkex_fault_check_params(u64 nr_sectors)
 			return -EINVAL;
 		}
 	}
-	return 0;
-}
-
-static bool blkex_fault_is_bad(const struct blkex_fault *f, sector_t pos,
-			       unsigned int sectors)
-{
-	sector_t last = pos + sectors - 1;
-	int i;
-
-	for (i = 0; i < f->nr_bad; i++)
-		if (pos <= f->bad[i].end && last >= f->bad[i].start)
-			return true;
-	return false;
+	if (!g_nr_bad)
+		return 0;
+	ret = badblocks_init(&bb, 1);
+	if (ret)
+		return ret;
+	for (i = 0; i < g_nr_bad; i++) {
+		if (blkex_bad_add(&bb, &g_bad[i])) {
+			pr_err("badblocks: the ranges up to %llu-%llu need more than the %lu entries of at most %d sectors of the kernel's bad-block table\n",
+			       (u64)g_bad[i].start, (u64)g_bad[i].end,
+			       MAX_BADBLOCKS, BB_MAX_LEN);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	badblocks_exit(&bb);
+	return ret;
 }
 
 /*
@@ -226,6 +350,8 @@ enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
 {
 	struct blkex_fault *f = &dev->fault;
 	enum blkex_fault_dir dir;
+	sector_t first_bad;
+	int bad_sectors;
 
 	lockdep_assert_held(&dev->store_mutex);
 
@@ -251,7 +377,9 @@ enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
 
 	if (f->dir != BLKEX_FAULT_RW && f->dir != dir)
 		return BLKEX_FAULT_PASS;
-	if (blkex_fault_is_bad(f, blk_rq_pos(rq), blk_rq_sectors(rq)))
+	if (blk_rq_sectors(rq) &&
+	    badblocks_check(&f->bb, blk_rq_pos(rq), blk_rq_sectors(rq),
+			    &first_bad, &bad_sectors))
 		goto fail;
 	if (f->fail_nth && ++f->nth_count % f->fail_nth == 0)
 		goto fail;
@@ -300,264 +428,260 @@ void blkex_fault_timed_out(struct blkex_dev *dev, bool ended)
 	atomic64_inc(ended ? &dev->fault.nr_timed_out : &dev->fault.nr_rearmed);
 }
 
-/*
- * The debugfs knobs that hold one u32 in struct blkex_fault: a number up to
- * @max or, when @names is set, one of those names (its index is the value).
- */
-struct blkex_fault_knob {
+/* One attribute of a u32 knob: its name, member and check. */
+struct blkex_knob {
 	const char *name;
-	size_t offset;
-	u32 max;
-	const char * const *names;
+	size_t offset;			/* in struct blkex_fault */
+	const struct blkex_uparam *range;
+	const struct blkex_eparam *names;	/* instead of @range */
 };
-
-static const struct blkex_fault_knob blkex_fault_knobs[BLKEX_FAULT_KNOBS] = {
-	{ "fail_nth", offsetof(struct blkex_fault, fail_nth), BLKEX_MAX_FAIL_NTH },
-	{ "fail_permille", offsetof(struct blkex_fault, fail_permille), 1000 },
-	{ "delay_us", offsetof(struct blkex_fault, delay_us), BLKEX_MAX_DELAY_US },
-	{ "hang_next", offsetof(struct blkex_fault, hang_next), BLKEX_MAX_HANG },
-	{ "fail_dir", offsetof(struct blkex_fault, dir),
-	  ARRAY_SIZE(blkex_fault_dir_names) - 1, blkex_fault_dir_names },
-};
-
-static u32 *blkex_knob_ptr(struct blkex_fault_file *ff)
-{
-	return (u32 *)((char *)&ff->dev->fault + ff->knob->offset);
-}
-
-/* @str as the knob's value: its name's index, or a number up to @max. */
-static int blkex_knob_parse(const struct blkex_fault_knob *knob,
-			    const char *str, u32 *v)
-{
-	int i;
-
-	if (!knob->names)
-		return kstrtou32(str, 0, v) || *v > knob->max ? -EINVAL : 0;
-	i = __sysfs_match_string(knob->names, knob->max + 1, str);
-	if (i < 0)
-		return -EINVAL;
-	*v = i;
-	return 0;
-}
-
-static ssize_t blkex_knob_read(struct file *file, char __user *ubuf,
-			       size_t count, loff_t *ppos)
-{
-	struct blkex_fault_file *ff = file->private_data;
-	u32 v = READ_ONCE(*blkex_knob_ptr(ff));
-	char buf[16];
-	int len;
-
-	if (ff->knob->names)
-		len = scnprintf(buf, sizeof(buf), "%s\n", ff->knob->names[v]);
-	else
-		len = scnprintf(buf, sizeof(buf), "%u\n", v);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
-}
 
 /*
- * Copy a value written to a knob into @buf, without the trailing newline.
- * A value must come whole, in one write() at offset 0: the second part of
- * a value split across writes would otherwise be taken as a value of its
- * own, so a write past the start is refused, and a successful one moves
- * the offset. A value with a NUL in it would be parsed up to the NUL and
- * the rest ignored, and anything longer than a knob can hold would be cut
- * short: both are refused too.
+ * The attributes that hold one u32 in struct blkex_fault, each checked by
+ * its module parameter's check: a number in @range or one of @names.
  */
-static int blkex_knob_copy(struct blkex_dev *dev, const char *name, char *buf,
-			   size_t size, const char __user *ubuf, size_t count,
-			   loff_t *ppos)
+static ssize_t blkex_knob_show(struct config_item *item, char *page,
+			       const struct blkex_knob *knob)
 {
-	if (*ppos) {
-		blkex_knob_err("%s: %s: a value must be written whole, in one write at offset 0\n",
-			       dev->disk->disk_name, name);
-		return -EINVAL;
-	}
-	if (count >= size) {
-		blkex_knob_err("%s: %s: a %zu-byte value is too long\n",
-			       dev->disk->disk_name, name, count);
-		return -EINVAL;
-	}
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	if (memchr(buf, '\0', count)) {
-		blkex_knob_err("%s: %s: the value has a NUL byte in it\n",
-			       dev->disk->disk_name, name);
-		return -EINVAL;
-	}
-	buf[count] = '\0';
-	strim(buf);
-	return 0;
+	struct blkex_dev *dev = blkex_dev_from_item(item);
+	u32 v = READ_ONCE(*(u32 *)((char *)&dev->fault + knob->offset));
+
+	if (knob->names)
+		return sysfs_emit(page, "%s\n", knob->names->names[v]);
+	return sysfs_emit(page, "%u\n", v);
 }
 
-/* The whole value is checked before anything changes. */
-static ssize_t blkex_knob_write(struct file *file, const char __user *ubuf,
-				size_t count, loff_t *ppos)
+static ssize_t blkex_knob_store(struct config_item *item, const char *page,
+				size_t count, const struct blkex_knob *knob)
 {
-	struct blkex_fault_file *ff = file->private_data;
-	struct blkex_dev *dev = ff->dev;
-	const struct blkex_fault_knob *knob = ff->knob;
-	char buf[BLKEX_KNOB_LEN], names[80], *val;
-	u32 v;
+	const char *name = knob->name;
+	size_t offset = knob->offset;
+	struct blkex_dev *dev = blkex_dev_from_item(item);
+	char buf[BLKEX_KNOB_LEN], who[DISK_NAME_LEN + 2];
+	unsigned int e;
+	u64 v;
 	int ret;
 
-	ret = blkex_knob_copy(dev, knob->name, buf, sizeof(buf), ubuf, count,
-			      ppos);
+	ret = blkex_cfs_value(dev, name, page, count, buf, sizeof(buf));
 	if (ret)
 		return ret;
-	val = strim(buf);
-	if (blkex_knob_parse(knob, val, &v)) {
-		if (knob->names) {
-			blkex_names_list(names, sizeof(names), knob->names,
-					 knob->max + 1);
-			blkex_knob_err("%s: %s=%s is not one of %s\n",
-				       dev->disk->disk_name, knob->name,
-				       val, names);
-		} else {
-			blkex_knob_err("%s: %s=%s is not a number in [0, %u]\n",
-				       dev->disk->disk_name, knob->name,
-				       val, knob->max);
-		}
-		return -EINVAL;
+	snprintf(who, sizeof(who), "%s: ", dev->name);
+	if (knob->names) {
+		ret = blkex_eparam_check(knob->names, who, name, buf, &e);
+		v = e;
+	} else {
+		ret = blkex_uparam_check(knob->range, who, name, buf, &v);
 	}
+	if (ret)
+		return ret;
 
 	mutex_lock(&dev->store_mutex);
-	WRITE_ONCE(*blkex_knob_ptr(ff), v);
-	if (knob->offset == offsetof(struct blkex_fault, fail_nth))
+	WRITE_ONCE(*(u32 *)((char *)&dev->fault + offset), v);
+	if (offset == offsetof(struct blkex_fault, fail_nth))
 		dev->fault.nth_count = 0;
 	mutex_unlock(&dev->store_mutex);
-	*ppos += count;
 	return count;
 }
 
-static const struct file_operations blkex_knob_fops = {
-	.owner	= THIS_MODULE,
-	.open	= simple_open,
-	.read	= blkex_knob_read,
-	.write	= blkex_knob_write,
-	.llseek	= default_llseek,
-};
+#define BLKEX_KNOB_ATTR(NAME, FIELD, RANGE, NAMES)			\
+static const struct blkex_knob blkex_knob_##NAME = {			\
+	#NAME, offsetof(struct blkex_fault, FIELD), RANGE, NAMES,	\
+};									\
+static ssize_t blkex_fault_##NAME##_show(struct config_item *item,	\
+					 char *page)			\
+{									\
+	return blkex_knob_show(item, page, &blkex_knob_##NAME);	\
+}									\
+static ssize_t blkex_fault_##NAME##_store(struct config_item *item,	\
+					  const char *page, size_t count)\
+{									\
+	return blkex_knob_store(item, page, count, &blkex_knob_##NAME);\
+}									\
+CONFIGFS_ATTR(blkex_fault_, NAME)
 
-static ssize_t blkex_badblocks_read(struct file *file, char __user *ubuf,
-				    size_t count, loff_t *ppos)
+BLKEX_KNOB_ATTR(fail_nth, fail_nth, &g_fail_nth, NULL);
+BLKEX_KNOB_ATTR(fail_permille, fail_permille, &g_fail_permille, NULL);
+BLKEX_KNOB_ATTR(delay_us, delay_us, &g_delay_us, NULL);
+BLKEX_KNOB_ATTR(hang_next, hang_next, &g_hang_next, NULL);
+BLKEX_KNOB_ATTR(fail_dir, dir, NULL, &g_fail_dir);
+
+/* Up to @size bytes of "START-END" lines, whole lines only. */
+static int blkex_badblocks_print(struct blkex_dev *dev, char *buf, size_t size)
 {
-	struct blkex_dev *dev = file->private_data;
-	struct blkex_fault *f = &dev->fault;
-	char buf[BLKEX_MAX_BADBLOCKS * BLKEX_KNOB_LEN];
-	int i, len = 0;
+	sector_t start, end;
+	int i = 0, len = 0, n;
 
 	mutex_lock(&dev->store_mutex);
-	for (i = 0; i < f->nr_bad; i++)
-		len += scnprintf(buf + len, sizeof(buf) - len, "%llu-%llu\n",
-				 (u64)f->bad[i].start, (u64)f->bad[i].end);
+	while (blkex_bad_next(&dev->fault.bb, &i, &start, &end)) {
+		n = snprintf(buf + len, size - len, "%llu-%llu\n",
+			     (u64)start, (u64)end - 1);
+		if (n >= size - len) {
+			buf[len] = '\0';
+			break;
+		}
+		len += n;
+	}
 	mutex_unlock(&dev->store_mutex);
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	return len;
 }
 
-/* Add (+START-END), remove (-START-END) or clear all bad ranges. */
+/* As many runs as fit in the page configfs gives; debugfs has them all. */
+static ssize_t blkex_fault_badblocks_show(struct config_item *item, char *page)
+{
+	return blkex_badblocks_print(blkex_dev_from_item(item), page, PAGE_SIZE);
+}
+
+/* Add (+START-END), make good (-START-END) or clear all bad ranges. */
 static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
 {
-	struct blkex_fault *f = &dev->fault;
-	sector_t capacity = get_capacity(dev->disk);
+	struct badblocks *bb = &dev->fault.bb;
+	sector_t capacity = READ_ONCE(dev->cfg.num_sectors);
 	struct blkex_badrange r;
-	int i, ret = 0;
+	int ret, left;
 
 	if (!strcmp(val, "clear")) {
 		mutex_lock(&dev->store_mutex);
-		f->nr_bad = 0;
+		ret = blkex_bad_clear_all(bb);
+		left = bb->count;
 		mutex_unlock(&dev->store_mutex);
-		return 0;
+		if (ret)
+			blkex_err("%s: badblocks: clear: the bad-block table did not give up an entry; %d left\n",
+				  dev->name, left);
+		return ret;
 	}
 	if ((val[0] != '+' && val[0] != '-') || blkex_parse_range(val + 1, &r)) {
-		blkex_knob_err("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
-			       dev->disk->disk_name, val);
+		blkex_err("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
+			  dev->name, val);
 		return -EINVAL;
 	}
 	if (r.end >= capacity) {
-		blkex_knob_err("%s: badblocks: %llu-%llu is beyond the last sector %llu\n",
-			       dev->disk->disk_name, (u64)r.start,
-			       (u64)r.end, (u64)capacity - 1);
+		blkex_err("%s: badblocks: %llu-%llu is beyond the last sector %llu\n",
+			  dev->name, (u64)r.start, (u64)r.end, (u64)capacity - 1);
 		return -EINVAL;
 	}
 
 	mutex_lock(&dev->store_mutex);
-	if (val[0] == '+') {
-		if (f->nr_bad < BLKEX_MAX_BADBLOCKS)
-			f->bad[f->nr_bad++] = r;
-		else
-			ret = -ENOSPC;
-	} else {
-		ret = -ENOENT;
-		for (i = 0; i < f->nr_bad; i++) {
-			if (f->bad[i].start == r.start && f->bad[i].end == r.end) {
-				f->bad[i] = f->bad[--f->nr_bad];
-				ret = 0;
-				break;
-			}
-		}
-	}
+	if (val[0] == '+')
+		ret = blkex_bad_add(bb, &r);
+	else
+		ret = blkex_bad_remove(bb, &r);
 	mutex_unlock(&dev->store_mutex);
 
-	if (ret == -ENOSPC)
-		blkex_knob_err("%s: badblocks: already %d ranges\n",
-			       dev->disk->disk_name, BLKEX_MAX_BADBLOCKS);
-	else if (ret == -ENOENT)
-		blkex_knob_err("%s: badblocks: no range %llu-%llu to remove\n",
-			       dev->disk->disk_name, (u64)r.start, (u64)r.end);
-	return ret ? -EINVAL : 0;
+	/* The table may have changed in part: the message says so. */
+	if (ret && val[0] == '+')
+		blkex_err("%s: badblocks: +%llu-%llu does not fit in the bad-block table (%lu entries of at most %d sectors): not added, or only in part\n",
+			  dev->name, (u64)r.start, (u64)r.end, MAX_BADBLOCKS,
+			  BB_MAX_LEN);
+	else if (ret)
+		blkex_err("%s: badblocks: -%llu-%llu would split a range in a full bad-block table (%lu entries): not removed, or only in part\n",
+			  dev->name, (u64)r.start, (u64)r.end, MAX_BADBLOCKS);
+	return ret;
 }
 
-static ssize_t blkex_badblocks_write(struct file *file, const char __user *ubuf,
-				     size_t count, loff_t *ppos)
+static ssize_t blkex_fault_badblocks_store(struct config_item *item,
+					   const char *page, size_t count)
 {
-	struct blkex_dev *dev = file->private_data;
+	struct blkex_dev *dev = blkex_dev_from_item(item);
 	char buf[BLKEX_KNOB_LEN];
 	int ret;
 
-	ret = blkex_knob_copy(dev, "badblocks", buf, sizeof(buf), ubuf, count,
-			      ppos);
+	ret = blkex_cfs_value(dev, "badblocks", page, count, buf, sizeof(buf));
 	if (ret)
 		return ret;
-	ret = blkex_badblocks_change(dev, strim(buf));
-	if (ret)
-		return ret;
-	*ppos += count;
-	return count;
+	ret = blkex_badblocks_change(dev, buf);
+	return ret ?: count;
 }
 
-static const struct file_operations blkex_badblocks_fops = {
-	.owner	= THIS_MODULE,
-	.open	= simple_open,
-	.read	= blkex_badblocks_read,
-	.write	= blkex_badblocks_write,
-	.llseek	= default_llseek,
-};
+CONFIGFS_ATTR(blkex_fault_, badblocks);
 
-static ssize_t blkex_stats_read(struct file *file, char __user *ubuf,
-				size_t count, loff_t *ppos)
+static int blkex_stats_print(struct blkex_dev *dev, char *buf, size_t size)
 {
-	struct blkex_dev *dev = file->private_data;
-	char buf[128];
 	u64 failed, hung;
-	int len;
 
 	mutex_lock(&dev->store_mutex);
 	failed = dev->fault.nr_failed;
 	hung = dev->fault.nr_hung;
 	mutex_unlock(&dev->store_mutex);
-	len = scnprintf(buf, sizeof(buf),
-			"failed %llu\nhung %llu\ntimed_out %lld\nrearmed %lld\n",
-			failed, hung, atomic64_read(&dev->fault.nr_timed_out),
-			atomic64_read(&dev->fault.nr_rearmed));
+	return scnprintf(buf, size,
+			 "failed %llu\nhung %llu\ntimed_out %lld\nrearmed %lld\n",
+			 failed, hung, atomic64_read(&dev->fault.nr_timed_out),
+			 atomic64_read(&dev->fault.nr_rearmed));
+}
+
+static ssize_t blkex_fault_stats_show(struct config_item *item, char *page)
+{
+	return blkex_stats_print(blkex_dev_from_item(item), page, PAGE_SIZE);
+}
+
+CONFIGFS_ATTR_RO(blkex_fault_, stats);
+
+static struct configfs_attribute *blkex_fault_attr_list[] = {
+	&blkex_fault_attr_badblocks,
+	&blkex_fault_attr_fail_nth,
+	&blkex_fault_attr_fail_permille,
+	&blkex_fault_attr_fail_dir,
+	&blkex_fault_attr_delay_us,
+	&blkex_fault_attr_hang_next,
+	&blkex_fault_attr_stats,
+	NULL,
+};
+
+static_assert(ARRAY_SIZE(blkex_fault_attr_list) == BLKEX_FAULT_NR_ATTRS + 1);
+
+struct configfs_attribute **blkex_fault_attrs(void)
+{
+	return blkex_fault_attr_list;
+}
+
+/*
+ * debugfs: read-only copies, for the tools that read them there. A kernel
+ * in lockdown opens read-only debugfs files and refuses writable ones.
+ */
+static ssize_t blkex_dir_read(struct file *file, char __user *ubuf,
+			      size_t count, loff_t *ppos)
+{
+	struct blkex_dev *dev = file->private_data;
+	const char *name = blkex_fault_dir_names[READ_ONCE(dev->fault.dir)];
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%s\n", name);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
-static const struct file_operations blkex_stats_fops = {
+static const struct file_operations blkex_dir_fops = {
 	.owner	= THIS_MODULE,
 	.open	= simple_open,
-	.read	= blkex_stats_read,
+	.read	= blkex_dir_read,
 	.llseek	= default_llseek,
 };
+
+/* One "START-END" line per run of bad sectors, all of them. */
+static int blkex_badblocks_seq_show(struct seq_file *m, void *v)
+{
+	struct blkex_dev *dev = m->private;
+	sector_t start, end;
+	int i = 0;
+
+	mutex_lock(&dev->store_mutex);
+	while (blkex_bad_next(&dev->fault.bb, &i, &start, &end))
+		seq_printf(m, "%llu-%llu\n", (u64)start, (u64)end - 1);
+	mutex_unlock(&dev->store_mutex);
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(blkex_badblocks_seq);
+
+static int blkex_stats_seq_show(struct seq_file *m, void *v)
+{
+	char buf[128];
+
+	blkex_stats_print(m->private, buf, sizeof(buf));
+	seq_puts(m, buf);
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(blkex_stats_seq);
 
 static struct dentry *blkex_debugfs_root;
 
@@ -572,38 +696,55 @@ void blkex_fault_module_exit(void)
 }
 
 /*
- * Give a new disk the load-time settings and its debugfs directory. The
- * disk works without debugfs, so its errors are not the disk's.
+ * The debugfs directory of a disk that powers on. The disk works without
+ * debugfs, so its errors are not the disk's.
  */
 void blkex_fault_add_dev(struct blkex_dev *dev)
 {
 	struct blkex_fault *f = &dev->fault;
 	struct dentry *dir;
-	int i;
 
-	/* The disk is live: requests may be deciding already. */
-	mutex_lock(&dev->store_mutex);
-	memcpy(f->bad, g_bad, sizeof(g_bad));
-	f->nr_bad = g_nr_bad;
-	f->fail_nth = g_fail_nth.val;
-	f->fail_permille = g_fail_permille.val;
-	WRITE_ONCE(f->delay_us, g_delay_us.val);
-	f->dir = g_fail_dir.val;
-	mutex_unlock(&dev->store_mutex);
-
-	dir = debugfs_create_dir(dev->disk->disk_name, blkex_debugfs_root);
+	dir = debugfs_create_dir(dev->name, blkex_debugfs_root);
 	f->debugfs = dir;
-	for (i = 0; i < BLKEX_FAULT_KNOBS; i++) {
-		f->files[i].dev = dev;
-		f->files[i].knob = &blkex_fault_knobs[i];
-		debugfs_create_file(blkex_fault_knobs[i].name, 0600, dir,
-				    &f->files[i], &blkex_knob_fops);
-	}
-	debugfs_create_file("badblocks", 0600, dir, dev, &blkex_badblocks_fops);
-	debugfs_create_file("stats", 0400, dir, dev, &blkex_stats_fops);
+	debugfs_create_u32("fail_nth", 0400, dir, &f->fail_nth);
+	debugfs_create_u32("fail_permille", 0400, dir, &f->fail_permille);
+	debugfs_create_u32("delay_us", 0400, dir, &f->delay_us);
+	debugfs_create_u32("hang_next", 0400, dir, &f->hang_next);
+	debugfs_create_file("fail_dir", 0400, dir, dev, &blkex_dir_fops);
+	debugfs_create_file("badblocks", 0400, dir, dev,
+			    &blkex_badblocks_seq_fops);
+	debugfs_create_file("stats", 0400, dir, dev, &blkex_stats_seq_fops);
 }
 
-/* Waits for any debugfs reader or writer still in one of the files. */
+/*
+ * A new disk's table and the load-time settings, before the disk is ever
+ * live. The ranges fit: blkex_fault_check_params() tried them on an empty
+ * table.
+ */
+int blkex_fault_init_dev(struct blkex_dev *dev)
+{
+	struct blkex_fault *f = &dev->fault;
+	int i, ret;
+
+	ret = badblocks_init(&f->bb, 1);
+	if (ret)
+		return ret;
+	for (i = 0; i < g_nr_bad; i++)
+		WARN_ON_ONCE(blkex_bad_add(&f->bb, &g_bad[i]));
+	f->fail_nth = g_fail_nth.val;
+	f->fail_permille = g_fail_permille.val;
+	f->delay_us = g_delay_us.val;
+	f->dir = g_fail_dir.val;
+	return 0;
+}
+
+/* When the disk is freed: no request consults the table any more. */
+void blkex_fault_exit_dev(struct blkex_dev *dev)
+{
+	badblocks_exit(&dev->fault.bb);
+}
+
+/* Waits for any debugfs reader still in one of the files. */
 void blkex_fault_del_dev(struct blkex_dev *dev)
 {
 	debugfs_remove_recursive(dev->fault.debugfs);

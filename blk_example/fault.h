@@ -10,11 +10,13 @@
 #define _BLKEX_FAULT_H
 
 #include <linux/atomic.h>
+#include <linux/badblocks.h>
 #include <linux/blk-mq.h>
 #include <linux/types.h>
 
 struct blkex_cmd;
 struct blkex_dev;
+struct configfs_attribute;
 struct dentry;
 
 /* Which requests error injection applies to (fail_dir=). */
@@ -31,31 +33,14 @@ enum blkex_fault_act {
 	BLKEX_FAULT_HANG,		/* never complete it: .timeout will */
 };
 
-#define BLKEX_MAX_BADBLOCKS	8
-
-/* A bad-block range, in 512-byte sectors, both ends included. */
-struct blkex_badrange {
-	sector_t start;
-	sector_t end;
-};
-
-/* A debugfs knob of one disk: what its file's i_private points to. */
-struct blkex_fault_file {
-	struct blkex_dev *dev;
-	const struct blkex_fault_knob *knob;
-};
-
-#define BLKEX_FAULT_KNOBS	5
-
 /*
  * Error, delay and hang injection for one disk (fault.c). Set from the
- * module parameters when the disk is made and through debugfs after; every
+ * module parameters when the disk is made and through configfs after; every
  * field is read and written under store_mutex except @delay_us, which
  * queue_rq reads, and the atomic counts, which .timeout updates.
  */
 struct blkex_fault {
-	struct blkex_badrange bad[BLKEX_MAX_BADBLOCKS];
-	unsigned int nr_bad;
+	struct badblocks bb;		/* bad sectors, the kernel's table */
 	u32 fail_nth;			/* fail every Nth request; 0: off */
 	u32 fail_permille;		/* fail this many in 1000 at random */
 	u32 delay_us;			/* service delay per request */
@@ -66,14 +51,18 @@ struct blkex_fault {
 	u64 nr_hung;			/* requests dropped by @hang_next */
 	atomic64_t nr_timed_out;	/* requests ended by .timeout */
 	atomic64_t nr_rearmed;		/* timers .timeout rearmed */
-	struct dentry *debugfs;		/* blk_example/blkexN */
-	struct blkex_fault_file files[BLKEX_FAULT_KNOBS];
+	struct dentry *debugfs;		/* blk_example/blkexN, read-only */
 };
 
 #ifdef BLKEX_FAULT_INJECTION
+/* The disk's configfs attributes: badblocks, the five knobs and stats. */
+#define BLKEX_FAULT_NR_ATTRS	7
+struct configfs_attribute **blkex_fault_attrs(void);
 void blkex_fault_module_init(void);
 void blkex_fault_module_exit(void);
 int blkex_fault_check_params(u64 nr_sectors);
+int blkex_fault_init_dev(struct blkex_dev *dev);
+void blkex_fault_exit_dev(struct blkex_dev *dev);
 void blkex_fault_add_dev(struct blkex_dev *dev);
 void blkex_fault_del_dev(struct blkex_dev *dev);
 enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
@@ -82,9 +71,19 @@ void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd);
 void blkex_fault_wait(u64 until_ns);
 void blkex_fault_timed_out(struct blkex_dev *dev, bool ended);
 #else
+#define BLKEX_FAULT_NR_ATTRS	0
+static inline struct configfs_attribute **blkex_fault_attrs(void)
+{
+	static struct configfs_attribute *none[1];
+
+	return none;
+}
+
 static inline void blkex_fault_module_init(void) {}
 static inline void blkex_fault_module_exit(void) {}
 static inline int blkex_fault_check_params(u64 nr_sectors) { return 0; }
+static inline int blkex_fault_init_dev(struct blkex_dev *dev) { return 0; }
+static inline void blkex_fault_exit_dev(struct blkex_dev *dev) {}
 static inline void blkex_fault_add_dev(struct blkex_dev *dev) {}
 static inline void blkex_fault_del_dev(struct blkex_dev *dev) {}
 static inline enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,

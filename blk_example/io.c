@@ -419,7 +419,7 @@ static enum blk_eh_timer_return blkex_timeout_rq(struct request *rq)
 	}
 
 	pr_info_ratelimited("%s: request at sector %llu + %u timed out\n",
-			    dev->disk->disk_name, (u64)blk_rq_pos(rq),
+			    dev->name, (u64)blk_rq_pos(rq),
 			    blk_rq_sectors(rq));
 	blkex_fault_timed_out(dev, true);
 	cmd->status = BLK_STS_TIMEOUT;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * blk_example: module parameters, module init/exit, and the life cycle of
- * each disk (store, workqueue, tag set, gendisk).
+ * each disk: made (blkex_dev_alloc), powered on (store, workqueue, tag
+ * set, gendisk), powered off (all but the store), freed. configfs.c drives
+ * it for the disks made with mkdir; init and exit for the parameters'.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
 #include <linux/hdreg.h>
+#include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -37,28 +40,28 @@
 #define BLKEX_MAX_ZERO_SECTORS	65536
 
 /* 262144 sectors = 128 MiB; the upper bound keeps num_sectors * 512 in a u64. */
-static struct blkex_uparam g_num_sectors = {
+struct blkex_uparam blkex_param_num_sectors = {
 	.val = 262144, .min = 1, .max = U64_MAX >> SECTOR_SHIFT,
 };
-module_param_cb(num_sectors, &blkex_uparam_ops, &g_num_sectors, 0444);
+module_param_cb(num_sectors, &blkex_uparam_ops, &blkex_param_num_sectors, 0444);
 MODULE_PARM_DESC(num_sectors, "Capacity of each disk in 512-byte sectors, a multiple of logical_block_size / 512. Default: 262144 (128 MiB)");
 
-static struct blkex_uparam g_logical_block_size = {
+struct blkex_uparam blkex_param_logical_block_size = {
 	.val = SECTOR_SIZE, .min = SECTOR_SIZE, .max = PAGE_SIZE, .pow2 = true,
 };
-module_param_cb(logical_block_size, &blkex_uparam_ops, &g_logical_block_size, 0444);
+module_param_cb(logical_block_size, &blkex_uparam_ops, &blkex_param_logical_block_size, 0444);
 MODULE_PARM_DESC(logical_block_size, "Logical block size in bytes, a power of two from 512 to PAGE_SIZE. Default: 512");
 
 static struct blkex_uparam g_nr_devices = {
-	.val = 1, .min = 1, .max = BLKEX_MAX_DEVICES,
+	.val = 1, .min = 0, .max = BLKEX_MAX_DEVICES,
 };
 module_param_cb(nr_devices, &blkex_uparam_ops, &g_nr_devices, 0444);
-MODULE_PARM_DESC(nr_devices, "Number of disks, /dev/blkex0 to blkexN-1, each with its own store, 1 to 1024. Default: 1");
+MODULE_PARM_DESC(nr_devices, "Number of disks made at load, /dev/blkex0 to blkexN-1, each with its own store, 0 to 1024; more can be made in configfs. Default: 1");
 
-static struct blkex_uparam g_hw_queues = {
+struct blkex_uparam blkex_param_hw_queues = {
 	.val = 0, .min = 0, .max = NR_CPUS,
 };
-module_param_cb(hw_queues, &blkex_uparam_ops, &g_hw_queues, 0444);
+module_param_cb(hw_queues, &blkex_uparam_ops, &blkex_param_hw_queues, 0444);
 MODULE_PARM_DESC(hw_queues, "blk-mq hardware queues per disk; 0 means one per possible CPU, and more than that is cut down to it. Default: 0");
 
 /*
@@ -67,20 +70,21 @@ MODULE_PARM_DESC(hw_queues, "blk-mq hardware queues per disk; 0 means one per po
  * them; with 128 they wait for tags and fall behind. The measurement is
  * in docs/bench/2026-11-23-ab-queue-depth.md.
  */
-static struct blkex_uparam g_queue_depth = {
+struct blkex_uparam blkex_param_queue_depth = {
 	.val = 256, .min = 1, .max = BLK_MQ_MAX_DEPTH,
 };
-module_param_cb(queue_depth, &blkex_uparam_ops, &g_queue_depth, 0444);
+module_param_cb(queue_depth, &blkex_uparam_ops, &blkex_param_queue_depth, 0444);
 MODULE_PARM_DESC(queue_depth, "Tags (requests in flight) per hardware queue. Default: 256");
 
 /*
- * The workqueue that runs the deferred copies, one for every disk. Every
- * flavour keeps WQ_MEM_RECLAIM: a block device may have to write for
+ * The workqueues that run the deferred copies, one per flavour, shared by
+ * every disk of that flavour and made when the first such disk powers on.
+ * Every flavour keeps WQ_MEM_RECLAIM: a block device may have to write for
  * memory reclaim to make progress, so its work needs a rescuer, and that
- * is a kernel thread per workqueue, hence one workqueue and not one per
- * disk. The percpu flavours say WQ_PERCPU where the kernel has it, since
- * upstream is making unbound the default (compat.h). docs/bench/ has what
- * each flavour costs, measured by `make bench`.
+ * is a kernel thread per workqueue, hence not one workqueue per disk. The
+ * percpu flavours say WQ_PERCPU where the kernel has it, since upstream
+ * is making unbound the default (compat.h). docs/bench/ has what each
+ * flavour costs, measured by `make bench`.
  */
 static const char * const blkex_wq_mode_names[] = {
 	"percpu", "percpu-highpri", "unbound", "unbound-highpri",
@@ -95,11 +99,11 @@ static const unsigned int blkex_wq_mode_flags[] = {
 
 static_assert(ARRAY_SIZE(blkex_wq_mode_flags) == ARRAY_SIZE(blkex_wq_mode_names));
 
-static struct blkex_eparam g_wq_mode = {
+struct blkex_eparam blkex_param_wq_mode = {
 	.names = blkex_wq_mode_names,
 	.nr_names = ARRAY_SIZE(blkex_wq_mode_names),
 };
-module_param_cb(wq_mode, &blkex_eparam_ops, &g_wq_mode, 0444);
+module_param_cb(wq_mode, &blkex_eparam_ops, &blkex_param_wq_mode, 0444);
 MODULE_PARM_DESC(wq_mode, "Workqueue that serves requests: percpu, percpu-highpri, unbound or unbound-highpri. Default: percpu");
 
 static const char * const blkex_work_cpu_names[] = {
@@ -108,17 +112,28 @@ static const char * const blkex_work_cpu_names[] = {
 	[BLKEX_WORK_AUTO]	= "auto",
 };
 
-static struct blkex_eparam g_work_cpu = {
+struct blkex_eparam blkex_param_work_cpu = {
 	.names = blkex_work_cpu_names,
 	.nr_names = ARRAY_SIZE(blkex_work_cpu_names),
 	.val = BLKEX_WORK_AUTO,
 };
-module_param_cb(work_cpu, &blkex_eparam_ops, &g_work_cpu, 0444);
+module_param_cb(work_cpu, &blkex_eparam_ops, &blkex_param_work_cpu, 0444);
 MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local (the submitting CPU), next (the CPU after it) or auto (next while requests overlap, local after a run of lone requests). Ignored by unbound workqueues. Default: auto");
 
+#define BLKEX_NR_WQ_MODES	ARRAY_SIZE(blkex_wq_mode_names)
+
 static int blkex_major;
+/* The disks the parameters made at load; configfs.c knows the others. */
 static struct blkex_dev **blkex_devs;
-static struct workqueue_struct *blkex_wq;
+static struct workqueue_struct *blkex_wqs[BLKEX_NR_WQ_MODES];
+static DEFINE_IDA(blkex_index_ida);
+
+/*
+ * Serialises powering disks on and off and changes of their geometry:
+ * a disk's struct blkex_config and whether it has a gendisk, and the
+ * lazily made workqueues.
+ */
+DEFINE_MUTEX(blkex_lock);
 
 /*
  * A RAM disk has no geometry, but fdisk and other old tools still ask for
@@ -154,31 +169,124 @@ static void blkex_flush_queues(struct blkex_dev *dev)
 		flush_work(&dev->queues[i].kick);
 }
 
-static struct blkex_dev *blkex_add_dev(int index)
+/*
+ * The workqueue of @mode, made the first time a disk of that flavour powers
+ * on. The percpu one keeps the name the driver always gave its workqueue.
+ */
+static struct workqueue_struct *blkex_wq_get(unsigned int mode)
 {
-	u64 bytes = g_num_sectors.val << SECTOR_SHIFT;
+	lockdep_assert_held(&blkex_lock);
+
+	if (!blkex_wqs[mode]) {
+		unsigned int flags = blkex_wq_mode_flags[mode];
+
+		if (mode)
+			blkex_wqs[mode] = alloc_workqueue("%s-%s", flags, 0,
+							  BLKEX_NAME,
+							  blkex_wq_mode_names[mode]);
+		else
+			blkex_wqs[mode] = alloc_workqueue(BLKEX_NAME, flags, 0);
+	}
+	return blkex_wqs[mode];
+}
+
+/*
+ * A new disk, powered off, with the module parameters' settings and an
+ * index of its own (blkexN), but no store yet: that comes at power on.
+ * Its fault settings are live from here on, so that they can be set
+ * before the disk is.
+ */
+struct blkex_dev *blkex_dev_alloc(void)
+{
+	struct blkex_dev *dev;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	ret = ida_alloc_max(&blkex_index_ida, BLKEX_MAX_DEVICES - 1, GFP_KERNEL);
+	if (ret < 0) {
+		if (ret == -ENOSPC)
+			blkex_err("no disk index left: %d disks exist\n",
+				  BLKEX_MAX_DEVICES);
+		goto out_free_dev;
+	}
+	dev->index = ret;
+	snprintf(dev->name, sizeof(dev->name), "%s%d", BLKEX_NAME, dev->index);
+	mutex_init(&dev->store_mutex);
+	dev->cfg.num_sectors = blkex_param_num_sectors.val;
+	dev->cfg.logical_block_size = blkex_param_logical_block_size.val;
+	dev->cfg.hw_queues = blkex_param_hw_queues.val;
+	dev->cfg.queue_depth = blkex_param_queue_depth.val;
+	dev->cfg.wq_mode = blkex_param_wq_mode.val;
+	dev->cfg.work_cpu = blkex_param_work_cpu.val;
+	ret = blkex_fault_init_dev(dev);
+	if (ret)
+		goto out_free_index;
+	return dev;
+
+out_free_index:
+	mutex_destroy(&dev->store_mutex);
+	ida_free(&blkex_index_ida, dev->index);
+out_free_dev:
+	kfree(dev);
+	return ERR_PTR(ret);
+}
+
+/* A powered-off disk and its store. */
+void blkex_dev_free(struct blkex_dev *dev)
+{
+	if (WARN_ON_ONCE(dev->disk))
+		return;
+	blkex_store_free(dev);
+	blkex_fault_exit_dev(dev);
+	mutex_destroy(&dev->store_mutex);
+	ida_free(&blkex_index_ida, dev->index);
+	kfree(dev);
+}
+
+/*
+ * Make the disk live from its settings. The store is kept across power
+ * cycles; it is made here the first time, and made again, keeping what
+ * fits, when num_sectors changed while the disk was off. On failure the
+ * disk stays off; its store keeps the data (resized if that step passed).
+ */
+int blkex_dev_power_on(struct blkex_dev *dev)
+{
+	const struct blkex_config *cfg = &dev->cfg;
+	unsigned int sectors_per_block = cfg->logical_block_size >> SECTOR_SHIFT;
+	u64 bytes = cfg->num_sectors << SECTOR_SHIFT;
+	unsigned int flags = blkex_wq_mode_flags[cfg->wq_mode];
 	struct blkex_limits lim = {
-		.logical_block_size	= g_logical_block_size.val,
+		.logical_block_size	= cfg->logical_block_size,
 		.max_hw_sectors		= BLKEX_MAX_HW_SECTORS,
 		.max_segments		= BLKEX_MAX_SEGMENTS,
 		.max_discard_sectors	= BLKEX_MAX_ZERO_SECTORS,
 		.max_write_zeroes_sectors = BLKEX_MAX_ZERO_SECTORS,
 	};
-	struct blkex_dev *dev;
 	struct gendisk *disk;
 	int i, ret;
 
-	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
-	if (!dev)
-		return ERR_PTR(-ENOMEM);
-	dev->index = index;
-
-	ret = blkex_store_alloc(dev, bytes);
-	if (ret) {
-		pr_err("num_sectors=%llu: cannot allocate a %llu-byte store\n",
-		       g_num_sectors.val, bytes);
-		goto out_free_dev;
+	lockdep_assert_held(&blkex_lock);
+	if (WARN_ON_ONCE(dev->disk))
+		return -EBUSY;
+	if (cfg->num_sectors % sectors_per_block) {
+		blkex_err("%s: num_sectors=%llu is not a multiple of logical_block_size/512 (%u)\n",
+			  dev->name, cfg->num_sectors, sectors_per_block);
+		return -EINVAL;
 	}
+	if (dev->store_bytes != bytes) {
+		ret = blkex_store_alloc(dev, bytes);
+		if (ret) {
+			blkex_err("%s: num_sectors=%llu: cannot allocate a %llu-byte store\n",
+				  dev->name, cfg->num_sectors, bytes);
+			return ret;
+		}
+	}
+	dev->wq = blkex_wq_get(cfg->wq_mode);
+	if (!dev->wq)
+		return -ENOMEM;
+	dev->work_cpu = flags & WQ_UNBOUND ? BLKEX_WORK_LOCAL : cfg->work_cpu;
 
 	/*
 	 * blk-mq makes no more hardware queues than CPU ids (with one queue
@@ -186,13 +294,11 @@ static struct blkex_dev *blkex_add_dev(int index)
 	 * tag set and freed after it: a request's work item, flushed when
 	 * the tag set frees the request, drains its hardware queue.
 	 */
-	dev->nr_queues = min_t(unsigned int, g_hw_queues.val ?: nr_cpu_ids,
+	dev->nr_queues = min_t(unsigned int, cfg->hw_queues ?: nr_cpu_ids,
 			       nr_cpu_ids);
 	dev->queues = kcalloc(dev->nr_queues, sizeof(*dev->queues), GFP_KERNEL);
-	if (!dev->queues) {
-		ret = -ENOMEM;
-		goto out_free_store;
-	}
+	if (!dev->queues)
+		return -ENOMEM;
 	for (i = 0; i < dev->nr_queues; i++) {
 		init_llist_head(&dev->queues[i].pending);
 		atomic_set(&dev->queues[i].drain_queued, 0);
@@ -200,13 +306,11 @@ static struct blkex_dev *blkex_add_dev(int index)
 		INIT_WORK(&dev->queues[i].kick, blkex_kick_work);
 		dev->queues[i].dev = dev;
 	}
-	dev->wq = blkex_wq;
-	dev->work_cpu = blkex_wq_mode_flags[g_wq_mode.val] & WQ_UNBOUND ?
-			BLKEX_WORK_LOCAL : g_work_cpu.val;
 
+	memset(&dev->tag_set, 0, sizeof(dev->tag_set));
 	dev->tag_set.ops = &blkex_mq_ops;
 	dev->tag_set.nr_hw_queues = dev->nr_queues;
-	dev->tag_set.queue_depth = g_queue_depth.val;
+	dev->tag_set.queue_depth = cfg->queue_depth;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	dev->tag_set.cmd_size = sizeof(struct blkex_cmd);
 	dev->tag_set.flags = BLKEX_MQ_F_MERGE | BLK_MQ_F_NO_SCHED_BY_DEFAULT;
@@ -224,26 +328,21 @@ static struct blkex_dev *blkex_add_dev(int index)
 		ret = PTR_ERR(disk);
 		goto out_free_tag_set;
 	}
-	dev->disk = disk;
 	disk->major = blkex_major;
-	disk->first_minor = index * BLKEX_MINORS;
+	disk->first_minor = dev->index * BLKEX_MINORS;
 	disk->minors = BLKEX_MINORS;
 	disk->fops = &blkex_fops;
 	disk->private_data = dev;
-	snprintf(disk->disk_name, DISK_NAME_LEN, "%s%d", BLKEX_NAME, index);
-	set_capacity(disk, g_num_sectors.val);
+	strscpy(disk->disk_name, dev->name, DISK_NAME_LEN);
+	set_capacity(disk, cfg->num_sectors);
 
 	ret = add_disk(disk);
 	if (ret)
 		goto out_put_disk;
-	/*
-	 * After add_disk(), so that the directory can take the disk's name;
-	 * requests that come first find every fault off (dev is zeroed,
-	 * nr_timed_out included).
-	 */
+	dev->disk = disk;
+	/* After add_disk(), so that the directory can take the disk's name. */
 	blkex_fault_add_dev(dev);
-
-	return dev;
+	return 0;
 
 out_put_disk:
 	put_disk(disk);
@@ -252,11 +351,8 @@ out_free_tag_set:
 out_free_queues:
 	blkex_flush_queues(dev);
 	kfree(dev->queues);
-out_free_store:
-	blkex_store_free(dev);
-out_free_dev:
-	kfree(dev);
-	return ERR_PTR(ret);
+	dev->queues = NULL;
+	return ret;
 }
 
 /*
@@ -264,61 +360,106 @@ out_free_dev:
  * frees an I/O scheduler's requests; put_disk() and blk_mq_free_tag_set()
  * free the rest. Each request's work item is flushed as its request is
  * freed (.exit_request, io.c), and the kick work items before the queue
- * array goes: after that nothing of this disk is on the workqueue, and the
- * store can go. The same order as the unwinding of blkex_add_dev().
+ * array goes: after that nothing of this disk is on the workqueue. The
+ * same order as the unwinding of blkex_dev_power_on(). The store and the
+ * fault settings stay, for the next power on. An opener may still hold
+ * the gendisk; its I/O fails from del_gendisk() on, as null_blk's does.
  */
-static void blkex_del_dev(struct blkex_dev *dev)
+void blkex_dev_power_off(struct blkex_dev *dev)
 {
+	lockdep_assert_held(&blkex_lock);
+	if (!dev->disk)
+		return;
 	blkex_fault_del_dev(dev);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
+	dev->disk = NULL;
 	blk_mq_free_tag_set(&dev->tag_set);
 	blkex_flush_queues(dev);
 #ifndef BLKEX_PLANT_LEAK
 	kfree(dev->queues);
 #endif
-	blkex_store_free(dev);
-	kfree(dev);
+	dev->queues = NULL;
+}
+
+/* A parameters' disk: made, powered on and put in configfs. */
+static struct blkex_dev *blkex_add_param_dev(void)
+{
+	struct blkex_dev *dev;
+	int ret;
+
+	dev = blkex_dev_alloc();
+	if (IS_ERR(dev))
+		return dev;
+	mutex_lock(&blkex_lock);
+	ret = blkex_dev_power_on(dev);
+	mutex_unlock(&blkex_lock);
+	if (ret)
+		goto out_free_dev;
+	ret = blkex_configfs_add(dev);
+	if (ret)
+		goto out_power_off;
+	return dev;
+
+out_power_off:
+	mutex_lock(&blkex_lock);
+	blkex_dev_power_off(dev);
+	mutex_unlock(&blkex_lock);
+out_free_dev:
+	blkex_dev_free(dev);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Out of configfs first, so that no attribute write powers it on again;
+ * the directory's reference, dropped last, frees the disk.
+ */
+static void blkex_del_param_dev(struct blkex_dev *dev)
+{
+	blkex_configfs_del(dev);
+	mutex_lock(&blkex_lock);
+	blkex_dev_power_off(dev);
+	mutex_unlock(&blkex_lock);
+	config_group_put(&dev->group);
 }
 
 static int __init blkex_init(void)
 {
-	unsigned int sectors_per_block = g_logical_block_size.val >> SECTOR_SHIFT;
+	unsigned int sectors_per_block =
+		blkex_param_logical_block_size.val >> SECTOR_SHIFT;
 	int i, ret;
 
-	if (g_num_sectors.val % sectors_per_block) {
+	if (blkex_param_num_sectors.val % sectors_per_block) {
 		pr_err("num_sectors=%llu is not a multiple of logical_block_size/512 (%u)\n",
-		       g_num_sectors.val, sectors_per_block);
+		       blkex_param_num_sectors.val, sectors_per_block);
 		return -EINVAL;
 	}
-	ret = blkex_fault_check_params(g_num_sectors.val);
+	ret = blkex_fault_check_params(blkex_param_num_sectors.val);
 	if (ret)
 		return ret;
 	/* Every store at once, before any is taken: one message, no OOM. */
-	ret = blkex_store_check_total(g_nr_devices.val,
-				      g_num_sectors.val << SECTOR_SHIFT);
-	if (ret)
-		return ret;
+	if (g_nr_devices.val) {
+		ret = blkex_store_check_total(g_nr_devices.val,
+					      blkex_param_num_sectors.val << SECTOR_SHIFT);
+		if (ret)
+			return ret;
+	}
 
 	blkex_devs = kcalloc(g_nr_devices.val, sizeof(*blkex_devs), GFP_KERNEL);
 	if (!blkex_devs)
 		return -ENOMEM;
 
-	blkex_wq = alloc_workqueue(BLKEX_NAME,
-				   blkex_wq_mode_flags[g_wq_mode.val], 0);
-	if (!blkex_wq) {
-		ret = -ENOMEM;
-		goto out_free_devs;
-	}
-
 	ret = register_blkdev(0, BLKEX_NAME);
 	if (ret < 0)
-		goto out_destroy_wq;
+		goto out_free_devs;
 	blkex_major = ret;
 	blkex_fault_module_init();
+	ret = blkex_configfs_init();
+	if (ret)
+		goto out_unregister;
 
 	for (i = 0; i < g_nr_devices.val; i++) {
-		blkex_devs[i] = blkex_add_dev(i);
+		blkex_devs[i] = blkex_add_param_dev();
 		if (IS_ERR(blkex_devs[i])) {
 			ret = PTR_ERR(blkex_devs[i]);
 			goto out_del_devs;
@@ -326,32 +467,44 @@ static int __init blkex_init(void)
 	}
 
 	pr_info("%llu disk(s) of %llu sectors, block size %llu, wq_mode %s, work_cpu %s\n",
-		g_nr_devices.val, g_num_sectors.val, g_logical_block_size.val,
-		blkex_wq_mode_names[g_wq_mode.val],
-		blkex_work_cpu_names[g_work_cpu.val]);
+		g_nr_devices.val, blkex_param_num_sectors.val,
+		blkex_param_logical_block_size.val,
+		blkex_wq_mode_names[blkex_param_wq_mode.val],
+		blkex_work_cpu_names[blkex_param_work_cpu.val]);
 	return 0;
 
 out_del_devs:
 	while (--i >= 0)
-		blkex_del_dev(blkex_devs[i]);
+		blkex_del_param_dev(blkex_devs[i]);
+	blkex_configfs_exit();
+out_unregister:
 	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
-out_destroy_wq:
-	destroy_workqueue(blkex_wq);
+	for (i = 0; i < BLKEX_NR_WQ_MODES; i++)
+		if (blkex_wqs[i])
+			destroy_workqueue(blkex_wqs[i]);
 out_free_devs:
 	kfree(blkex_devs);
 	return ret;
 }
 
+/*
+ * Disks made with mkdir each hold a reference on the module, so none is
+ * left here: only the parameters' disks, whose directories the module
+ * made and removes. The workqueues go after every disk's work.
+ */
 static void __exit blkex_exit(void)
 {
 	int i;
 
 	for (i = 0; i < g_nr_devices.val; i++)
-		blkex_del_dev(blkex_devs[i]);
+		blkex_del_param_dev(blkex_devs[i]);
+	blkex_configfs_exit();
 	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
-	destroy_workqueue(blkex_wq);
+	for (i = 0; i < BLKEX_NR_WQ_MODES; i++)
+		if (blkex_wqs[i])
+			destroy_workqueue(blkex_wqs[i]);
 	kfree(blkex_devs);
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Module parameters that check their value when it is set (param.c): a
- * number with a range, or one of a list of names. Shared by main.c and
- * fault.c.
+ * Settings that check their value when it is set (param.c): a number with
+ * a range, or one of a list of names. Each kind has one check, used by
+ * the module parameter's setter and by the disks' configfs attributes
+ * (configfs.c, fault.c) alike. Shared by main.c, configfs.c and fault.c.
  */
 #ifndef _BLKEX_PARAM_H
 #define _BLKEX_PARAM_H
@@ -23,6 +24,8 @@ struct blkex_uparam {
 };
 
 extern const struct kernel_param_ops blkex_uparam_ops;
+int blkex_uparam_check(const struct blkex_uparam *p, const char *who,
+		       const char *name, const char *str, u64 *v);
 
 /*
  * A module parameter that takes one of a fixed list of names (param.c);
@@ -36,7 +39,21 @@ struct blkex_eparam {
 };
 
 extern const struct kernel_param_ops blkex_eparam_ops;
+int blkex_eparam_check(const struct blkex_eparam *p, const char *who,
+		       const char *name, const char *str, unsigned int *v);
 void blkex_names_list(char *buf, size_t size, const char * const *names,
 		      unsigned int nr_names);
+
+/*
+ * pr_err() under one rate limit shared by every refused write (param.c):
+ * a user's writes come at any rate, a module parameter only at load.
+ */
+bool blkex_err_ratelimit(void);
+
+#define blkex_err(fmt, ...)					\
+	do {							\
+		if (blkex_err_ratelimit())			\
+			pr_err(fmt, ##__VA_ARGS__);		\
+	} while (0)
 
 #endif /* _BLKEX_PARAM_H */

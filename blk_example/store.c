@@ -53,29 +53,36 @@ int blkex_store_check_total(unsigned int nr_stores, u64 bytes)
  * may have gone since the caller checked. Sizes that pass and still cannot
  * be met fail quietly (__GFP_NOWARN, __GFP_RETRY_MAYFAIL) so the caller
  * reports them once, naming the parameter.
+ *
+ * A disk resized while powered off (configfs) comes here with its old
+ * store: the new one takes what fits of the old data, the rest reads as
+ * zeroes, and the old one goes. On failure the old store stays as it was.
  */
 int blkex_store_alloc(struct blkex_dev *dev, u64 bytes)
 {
 	u64 alloc = bytes;
+	void *store;
 
 	if (!bytes || bytes > blkex_store_spare())
 		return -ENOMEM;
 #ifdef BLKEX_PLANT_SHORT_STORE
 	alloc -= SECTOR_SIZE;
 #endif
-	dev->store = __vmalloc(alloc, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
-			       __GFP_RETRY_MAYFAIL);
-	if (!dev->store)
+	store = __vmalloc(alloc, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+			  __GFP_RETRY_MAYFAIL);
+	if (!store)
 		return -ENOMEM;
-
+	if (dev->store) {
+		memcpy(store, dev->store, min(alloc, dev->store_bytes));
+		vfree(dev->store);
+	}
+	dev->store = store;
 	dev->store_bytes = bytes;
-	mutex_init(&dev->store_mutex);
 	return 0;
 }
 
 void blkex_store_free(struct blkex_dev *dev)
 {
-	mutex_destroy(&dev->store_mutex);
 	vfree(dev->store);
 	dev->store = NULL;
 	dev->store_bytes = 0;

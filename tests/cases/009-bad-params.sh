@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="load with invalid parameter values. This test will check that each fails with the right errno and a kernel message naming the parameter, leaves nothing behind, and that a good load works afterwards."
+DESCRIPTION="load with invalid parameter values. This test will check that each fails with the right errno and a kernel message naming the parameter, leaves nothing behind, that nr_devices=0 loads with no disk, and that a good load works afterwards."
 
 # _bad_load ERRNO_TEXT PARAM MSG_PARAM: insmod must fail with ERRNO_TEXT.
 _bad_load() {
@@ -33,12 +33,18 @@ test_case() {
 	_bad_load "$inval" logical_block_size=8192 logical_block_size
 	_bad_load "$inval" logical_block_size=0 logical_block_size
 	_bad_load "$inval" "num_sectors=4097 logical_block_size=4096" num_sectors
-	_bad_load "$inval" nr_devices=0 nr_devices
 	_bad_load "$inval" nr_devices=1025 nr_devices
 	_bad_load "$inval" queue_depth=0 queue_depth
 	_bad_load "$inval" hw_queues=many hw_queues
 	_bad_load "$inval" wq_mode=fastest wq_mode
 	_bad_load "$inval" work_cpu=elsewhere work_cpu
+
+	# nr_devices=0 is a load for configfs alone: no disk, an empty tree.
+	insmod "$BLKEX_KO" nr_devices=0 || _fail "insmod nr_devices=0 failed"
+	[ -d "$CFS" ] || _fail "no $CFS with nr_devices=0"
+	_expect_eq "entries in $CFS with nr_devices=0" "$(find "$CFS" -mindepth 1 -maxdepth 1 | wc -l)" 0
+	[ ! -e "$BLKEX_DEV" ] || _fail "$BLKEX_DEV exists with nr_devices=0"
+	_unload
 
 	_load num_sectors=4096
 	dd if=/dev/urandom of=/tmp/data bs=4k count=16 status=none

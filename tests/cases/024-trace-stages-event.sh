@@ -6,7 +6,7 @@ DESCRIPTION="the blkex_rq_stages event against the five events it summarises. A 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tracing.sh"
 
 T=/sys/kernel/tracing
-DBG=/sys/kernel/debug/blk_example/blkex0
+DBG=/sys/kernel/config/blk_example/blkex0
 # The script takes its time in a BPF program, about a microsecond of
 # emulation after the driver's stamp at either end of a stage, more when
 # the host preempts the VM in between: a few per cent of the requests.

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-DESCRIPTION="hostile fault-injection settings, at load time and through debugfs. This test will check that each bad value is refused with -EINVAL and a kernel message naming the setting, that nothing is left half set, and that each disk has its own settings."
+DESCRIPTION="hostile fault-injection settings, at load time and through configfs. This test will check that each bad value is refused with -EINVAL and a kernel message naming the setting, that nothing is left half set, that bad blocks take as many ranges as the kernel's 512-entry table holds and refuse the next with ENOSPC and a message, and that each disk has its own settings."
 
-DBG=/sys/kernel/debug/blk_example
+DBG=/sys/kernel/config/blk_example
+# The complete bad-block list (configfs shows what fits in a page).
+BBLIST=/sys/kernel/debug/blk_example
 
 # _bad_load PARAMS...: insmod must fail with EINVAL, a message and no leftovers.
 _bad_load() {
@@ -55,26 +57,17 @@ _bad_write_nul() {
 	_refused "$1" "$2" "Invalid argument" "$2: the value has a NUL" "$3"
 }
 
-# _split_write FILE FIRST SECOND: two write() calls on one open file; the
-# first must succeed and the second fail with EINVAL.
-_split_write() {
-	python3 - "$@" <<'PY' || _fail "split write to $1"
-import errno, os, sys
-fd = os.open(sys.argv[1], os.O_WRONLY)
-os.write(fd, sys.argv[2].encode().decode("unicode_escape").encode())
-try:
-    os.write(fd, sys.argv[3].encode().decode("unicode_escape").encode())
-except OSError as e:
-    print(f"second part refused: {e}")
-    sys.exit(0 if e.errno == errno.EINVAL else 1)
-print("second part of a split write was taken")
-sys.exit(1)
-PY
+# _full_write DISK VALUE WHAT: a badblocks write that the full table cannot
+# take must fail with ENOSPC and a message saying WHAT.
+_full_write() {
+	_refused "$1" badblocks "No space left on device" "badblocks: $2 $3" \
+		'%s\n' "$2"
 }
 
 test_case() {
-	local ranges before long
-	ranges=$(seq -s, 1 9 | sed -E 's/([0-9])/\1-\1/g')
+	local ranges before long i
+	# 65 single sectors, none next to another: one more than the parameter takes.
+	ranges=$(seq -s, 1 2 129 | sed -E 's/([0-9]+)/\1-\1/g')
 	_bad_load fail_nth=-1
 	_bad_load fail_nth=1000001
 	_bad_load fail_nth=abc
@@ -86,6 +79,12 @@ test_case() {
 	_bad_load badblocks=1-2,,3-4
 	_bad_load badblocks=5-x
 	_bad_load "badblocks=$ranges"
+	# 262145 sectors: one more than the table's 512 entries of 512 hold.
+	_bad_load badblocks=0-262144 num_sectors=524288
+	# The parameter's old cap was 8 ranges; 64 are taken now.
+	_load num_sectors=8192 "badblocks=${ranges%,*}"
+	_expect_eq "ranges taken from the parameter" "$(wc -l < $BBLIST/blkex0/badblocks)" 64
+	_unload
 	_bad_load badblocks=100-8192 num_sectors=8192
 	_bad_load badblocks=18446744073709551615 num_sectors=8192
 
@@ -123,32 +122,37 @@ test_case() {
 	_bad_write blkex0 badblocks +10-5
 	_bad_write blkex0 badblocks +0-8192
 	_bad_write blkex0 badblocks +abc
-	_bad_write blkex0 badblocks -300-400
 	_bad_write blkex0 badblocks "+1-2,3-4"
 	_bad_write blkex0 badblocks "$long"
-	for i in 1 2 3 4 5 6; do
-		echo "+$((i * 1000))-$((i * 1000 + 9))" > $DBG/blkex0/badblocks
+	# Making good sectors good again is no error (md, null_blk).
+	echo -300-400 > $DBG/blkex0/badblocks || _fail "-300-400 refused"
+	# No cap of 8 ranges: 12 more beside the 2 there.
+	for i in $(seq 1 12); do
+		echo "+$((i * 500))-$((i * 500 + 9))" > $DBG/blkex0/badblocks ||
+			_fail "range $i refused"
 	done
-	_bad_write blkex0 badblocks +7000-7009
-	for i in 1 2 3 4 5 6; do
-		echo "-$((i * 1000))-$((i * 1000 + 9))" > $DBG/blkex0/badblocks
+	_expect_eq "ranges after 12 more" "$(wc -l < $DBG/blkex0/badblocks)" 14
+	for i in $(seq 1 12); do
+		echo "-$((i * 500))-$((i * 500 + 9))" > $DBG/blkex0/badblocks
+	done
+	# Fill the table: 510 single sectors beside the 2 ranges make 512
+	# entries. Then one more, and a split of 100-199, must fail loudly.
+	for i in $(seq 1001 2 2019); do
+		echo "+$i" > $DBG/blkex0/badblocks || _fail "+$i refused"
+	done
+	_expect_eq "entries in the full table" "$(wc -l < $BBLIST/blkex0/badblocks)" 512
+	_full_write blkex0 +3001-3001 "does not fit"
+	_full_write blkex0 -150-150 "would split"
+	_expect_eq "entries after the refused writes" "$(wc -l < $BBLIST/blkex0/badblocks)" 512
+	grep -qx 100-199 $BBLIST/blkex0/badblocks || _fail "100-199 was split in a full table"
+	for i in $(seq 1001 2 2019); do
+		echo "-$i" > $DBG/blkex0/badblocks
 	done
 	# A NUL inside a value: the part before it alone must not be taken.
 	_bad_write_nul blkex0 fail_nth '5\0009'
 	_bad_write_nul blkex0 delay_us '1\000'
 	_bad_write_nul blkex0 badblocks '+1-2\000x'
 	_expect_eq "blkex0 settings after bad writes" "$(_snapshot blkex0)" "$before"
-
-	# A value split across two writes on one open file: the second part
-	# is refused, not taken as a value of its own (which made fail_nth 6).
-	_split_write $DBG/blkex0/fail_nth 1 '6\n'
-	_expect_eq "fail_nth after a split write" "$(cat $DBG/blkex0/fail_nth)" 1
-	_split_write $DBG/blkex0/badblocks '+10' '-20\n'
-	_expect_eq "badblocks after a split write" \
-		"$(tr '\n' ' ' < $DBG/blkex0/badblocks)" "100-199 8191-8191 10-10 "
-	echo -10-10 > $DBG/blkex0/badblocks
-	echo 7 > $DBG/blkex0/fail_nth
-	_expect_eq "blkex0 settings after split writes" "$(_snapshot blkex0)" "$before"
 
 	# Good writes take, on the disk written to only.
 	echo 0x10 > $DBG/blkex0/fail_nth

@@ -6,7 +6,7 @@ requires() {
 	_have_program fio
 }
 
-DBG=/sys/kernel/debug/blk_example/blkex0
+DBG=/sys/kernel/config/blk_example/blkex0
 
 # _count_errors RW N: N 4 KiB direct requests at depth 1; prints fio's error count.
 _count_errors() {

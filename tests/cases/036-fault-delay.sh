@@ -6,7 +6,7 @@ requires() {
 	_have_program fio
 }
 
-DBG=/sys/kernel/debug/blk_example/blkex0
+DBG=/sys/kernel/config/blk_example/blkex0
 
 # _lat_us DEPTH: mean completion latency of 4 KiB random reads, microseconds.
 _lat_us() {

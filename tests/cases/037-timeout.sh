@@ -6,7 +6,7 @@ requires() {
 	_have_program fio
 }
 
-DBG=/sys/kernel/debug/blk_example/blkex0
+DBG=/sys/kernel/config/blk_example/blkex0
 
 test_case() {
 	local q=/sys/block/blkex0/queue start ms err

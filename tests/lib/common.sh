@@ -8,6 +8,8 @@
 # The module built for the running kernel by tests/run.sh.
 BLKEX_KO=${BLKEX_KO:-/mnt/repo/build/$(uname -r)/blk_example.ko}
 BLKEX_DEV=/dev/blkex0
+# The driver's configfs tree (README "configfs"); guest-init.sh mounts it.
+CFS=/sys/kernel/config/blk_example
 # Scale for I/O sizes and counts: 1 on a stock kernel.
 TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}
 
@@ -84,4 +86,30 @@ print(eval("d" + sys.argv[2]))' "$FIO_JSON" "$1"
 _expect_eq() {
 	[ "$2" = "$3" ] || _fail "$1: got '$2', want '$3'"
 	echo "$1: $2"
+}
+
+# _cfs_new NAME [ATTR=VALUE...]: mkdir a configfs disk, set ATTRs, power it
+# on and wait for its node; prints its /dev path.
+_cfs_new() {
+	local dir=$CFS/$1 kv disk
+	shift
+	mkdir "$dir" || _fail "mkdir $dir failed"
+	for kv in "$@"; do
+		echo "${kv#*=}" > "$dir/${kv%%=*}" || _fail "$dir: $kv refused"
+	done
+	echo 1 > "$dir/power" || _fail "$dir: power=1 refused"
+	disk=/dev/$(cat "$dir/disk_name")
+	_wait_for_dev "$disk"
+	echo "$disk"
+}
+
+# _cfs_rm_all: rmdir every disk made with mkdir (the parameters' disks
+# refuse rmdir and go with rmmod).
+_cfs_rm_all() {
+	local d
+	[ -d "$CFS" ] || return 0
+	for d in "$CFS"/*/; do
+		[ -d "$d" ] && rmdir "$d" 2> /dev/null
+	done
+	return 0
 }

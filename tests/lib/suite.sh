@@ -23,6 +23,12 @@ _cleanup_after() {
 	local m
 	grep ' /mnt/blkex' /proc/mounts | awk '{ print $2 }' | sort -r |
 		while read -r m; do umount -l "$m"; done
+	# Disks made with mkdir hold the module: rmdir them first.
+	if [ -d /sys/kernel/config/blk_example ]; then
+		for m in /sys/kernel/config/blk_example/*/; do
+			[ -d "$m" ] && rmdir "$m" 2> /dev/null
+		done
+	fi
 	if [ -d /sys/module/blk_example ]; then
 		rmmod blk_example 2> /dev/null ||
 			{ sleep 1; rmmod blk_example 2> /dev/null; }

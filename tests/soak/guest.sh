@@ -21,7 +21,7 @@ here=$(dirname "$(readlink -f "$0")")
 
 secs=${SOAK_SECONDS:-180}
 ko=${BLKEX_KO:-/mnt/repo/build/$(uname -r)/blk_example.ko}
-dbg=/sys/kernel/debug/blk_example/blkex0
+dbg=/sys/kernel/config/blk_example/blkex0
 mnt=/mnt/blkex1
 work=$(mktemp -d)
 # The unverified range on blkex0, in sectors: 96 MiB to the end (128 MiB).

@@ -18,6 +18,9 @@ done
 chmod 700 /root
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+# The driver needs configfs, a module on Debian: insmod does not load it,
+# and the mount alone does not either at this point of boot.
+modprobe configfs 2>/dev/null
 mount -t configfs configfs /sys/kernel/config 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 ln -s /proc/self/fd /dev/fd 2>/dev/null
