@@ -9,13 +9,13 @@ requires() {
 # _bad_load PARAMS...: insmod must fail with ENOMEM and one message.
 _bad_load() {
 	local err
-	dmesg -C
+	kmsg_mark
 	if err=$(insmod "$BLKEX_KO" "$@" 2>&1); then
 		_fail "insmod $* succeeded"
 	fi
 	echo "$* -> $err"
 	echo "$err" | grep -q "Cannot allocate memory" || _fail "insmod $*: '$err'"
-	_expect_eq "messages for $*" "$(dmesg | grep -c 'blk_example: .*do not fit')" 1
+	_expect_eq "messages for $*" "$(kmsg_since | grep -c 'blk_example: .*do not fit')" 1
 	! _module_loaded || _fail "module loaded with $*"
 }
 

@@ -29,7 +29,7 @@ test_case() {
 		_fail "the hung read did not end with ETIMEDOUT"
 	[ "$ms" -ge 900 ] || _fail "the hung read ended after $ms ms, before io_timeout"
 	[ "$ms" -le 15000 ] || _fail "the hung read took $ms ms"
-	dmesg | grep -q "blkex0: request at sector 0 + 8 timed out" ||
+	kmsg_since | grep -q "blkex0: request at sector 0 + 8 timed out" ||
 		_fail "no timeout message"
 
 	# A hung write never reaches the store.
