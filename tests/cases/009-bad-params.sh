@@ -41,7 +41,7 @@ test_case() {
 	_bad_load "$inval" work_cpu=elsewhere work_cpu
 
 	_load num_sectors=4096
-	dd if=/dev/urandom of=/tmp/data bs=4k count=16 status=none
-	dd if=/tmp/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
-	cmp -n 65536 /tmp/data "$BLKEX_DEV" || _fail "good load after bad ones does not work"
+	dd if=/dev/urandom of="$TMPDIR"/data bs=4k count=16 status=none
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
+	cmp -n 65536 "$TMPDIR"/data "$BLKEX_DEV" || _fail "good load after bad ones does not work"
 }

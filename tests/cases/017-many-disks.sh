@@ -34,9 +34,9 @@ test_case() {
 		grep -cxE 'blkex[0-9]*|kworker/R-blkex[0-9]*' || true)
 	_expect_eq "blkex rescuer threads" "$rescuers" 1
 	for n in 0 17 128 255; do
-		head -c 4096 /dev/urandom > /tmp/data
-		dd if=/tmp/data of=/dev/blkex$n bs=4k oflag=direct status=none
-		cmp -n 4096 /tmp/data /dev/blkex$n || _fail "blkex$n does not work"
+		head -c 4096 /dev/urandom > "$TMPDIR"/data
+		dd if="$TMPDIR"/data of=/dev/blkex$n bs=4k oflag=direct status=none
+		cmp -n 4096 "$TMPDIR"/data /dev/blkex$n || _fail "blkex$n does not work"
 	done
 	start=$(date +%s%N)
 	_unload

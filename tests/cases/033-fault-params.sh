@@ -164,9 +164,9 @@ test_case() {
 	echo clear > $DBG/blkex0/badblocks
 	echo 0 > $DBG/blkex0/fail_nth
 	# With everything off the disk works.
-	dd if=/dev/urandom of=/tmp/data bs=4k count=64 status=none
-	dd if=/tmp/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
-	cmp -n $((64 * 4096)) /tmp/data "$BLKEX_DEV" || _fail "blkex0 does not work"
+	dd if=/dev/urandom of="$TMPDIR"/data bs=4k count=64 status=none
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
+	cmp -n $((64 * 4096)) "$TMPDIR"/data "$BLKEX_DEV" || _fail "blkex0 does not work"
 	_unload
 	[ ! -e $DBG ] || _fail "$DBG remains after rmmod"
 }
