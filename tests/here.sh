@@ -118,7 +118,7 @@ _leave() {
 	awk '$2 ~ /^\/mnt\/blkex/ { print $2 }' /proc/mounts | sort -r |
 		while read -r m; do umount -l "$m" || true; done
 	for m in blk_example brd null_blk; do
-		if grep -q "^$m " /proc/modules; then
+		if grep -qs "^$m " /proc/modules; then
 			rmmod "$m" 2> /dev/null || { sleep 1; rmmod "$m"; } ||
 				echo "here.sh: could not unload $m: rmmod $m" >&2
 		fi
