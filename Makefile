@@ -10,6 +10,7 @@
 #   make check           checkpatch, sparse + W=1 on every kernel, shellcheck
 #   make test            the VM test suite on every installed kernel (tests/run.sh --help)
 #   make test-debug      ... on a lockdep + KASAN + kmemleak kernel (tests/debug/run.sh --help)
+#   make test-here       the suite on this machine's running kernel, as root, no VM (tests/here.sh --help)
 #   make bench           fio sweeps vs brd and null_blk in the VM (bench/run.sh --help)
 #   make soak            fio verify + ext4 + faults in the VM (tests/soak/run.sh --help)
 #   make install         into $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates, then depmod for KVER
@@ -88,6 +89,9 @@ deps:
 test:
 	tests/run.sh
 
+test-here:
+	tests/here.sh
+
 test-debug:
 	tests/debug/run.sh
 
@@ -139,4 +143,4 @@ dkms-deb:
 soak:
 	tests/soak/run.sh
 
-.PHONY: all modules help clean distclean deps test test-debug bench soak check install uninstall install-conf dkms-src dkms-deb
+.PHONY: all modules help clean distclean deps test test-here test-debug bench soak check install uninstall install-conf dkms-src dkms-deb

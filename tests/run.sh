@@ -3,7 +3,8 @@
 #
 # Usage: tests/run.sh [-h|--help]       (what `make test` runs)
 # Builds the module for each kernel (tests/vm/kernels.sh), boots each one
-# under QEMU, runs the cases in tests/cases inside, then the host-side
+# under QEMU, runs the cases in tests/cases inside through tests/here.sh
+# (what `sudo make test-here` runs on a real machine), then the host-side
 # cases in tests/host (each boots its own VM if it needs one), and prints
 # TAP, ending with "N passed, N failed, N skipped". Exits non-zero on any
 # failure, including a kernel log with an oops, warning or lockdep report
@@ -77,14 +78,16 @@ for kver in "${kvers[@]}"; do
 		_result "ok - build" "$kver"
 	fi
 
+	# The guest runs what a user runs on their own machine (make
+	# test-here), with the module built above, so every boot goes through
+	# its checks too.
 	{
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BT_ATTACH_S=${BT_ATTACH_S:-180}"
-		printf 'exec bash /mnt/repo/tests/lib/suite.sh'
-		for c in "${cases[@]}"; do
-			printf ' /mnt/repo/tests/cases/%s' "$(basename "$c")"
-		done
-		echo
+		printf 'export TESTS=%q\n' "${TESTS:-.}"
+		echo "export BLKEX_KO=/mnt/repo/build/$kver/blk_example.ko"
+		echo "export HERE_OUT=/mnt/out HERE_TAP=raw"
+		echo "exec bash /mnt/repo/tests/here.sh"
 	} > "$out/suite-job.sh"
 
 	echo "# $kver: booting the VM"

@@ -5,13 +5,13 @@ DESCRIPTION="I/O at the end of the disk. This test will check that the last sect
 test_case() {
 	local n=20480
 	_load num_sectors=$n
-	head -c 512 /dev/urandom > /tmp/sector
-	dd if=/tmp/sector of="$BLKEX_DEV" bs=512 seek=$((n - 1)) count=1 \
+	head -c 512 /dev/urandom > "$TMPDIR"/sector
+	dd if="$TMPDIR"/sector of="$BLKEX_DEV" bs=512 seek=$((n - 1)) count=1 \
 		oflag=direct status=none || _fail "write of the last sector failed"
-	dd if="$BLKEX_DEV" of=/tmp/back bs=512 skip=$((n - 1)) count=1 \
+	dd if="$BLKEX_DEV" of="$TMPDIR"/back bs=512 skip=$((n - 1)) count=1 \
 		iflag=direct status=none
-	cmp /tmp/sector /tmp/back || _fail "last sector reads back different"
-	if dd if=/tmp/sector of="$BLKEX_DEV" bs=512 seek=$n count=1 \
+	cmp "$TMPDIR"/sector "$TMPDIR"/back || _fail "last sector reads back different"
+	if dd if="$TMPDIR"/sector of="$BLKEX_DEV" bs=512 seek=$n count=1 \
 		oflag=direct status=none; then
 		_fail "a write past the end succeeded"
 	fi
@@ -19,7 +19,7 @@ test_case() {
 	_expect_eq "bytes read past the end" \
 		"$(dd if="$BLKEX_DEV" bs=512 skip=$n count=1 iflag=direct status=none | wc -c)" 0
 	# The disk still works.
-	dd if="$BLKEX_DEV" of=/tmp/back bs=512 skip=$((n - 1)) count=1 \
+	dd if="$BLKEX_DEV" of="$TMPDIR"/back bs=512 skip=$((n - 1)) count=1 \
 		iflag=direct status=none
-	cmp /tmp/sector /tmp/back || _fail "last sector changed"
+	cmp "$TMPDIR"/sector "$TMPDIR"/back || _fail "last sector changed"
 }

@@ -21,11 +21,11 @@ test_case() {
 	done
 	mkdir $mnt/dir
 	cp $mnt/file1 $mnt/dir/copy
-	(cd $mnt && sha256sum file* dir/copy) > /tmp/sums
+	(cd $mnt && sha256sum file* dir/copy) > "$TMPDIR"/sums
 	sync
 	umount $mnt
 	mount "$BLKEX_DEV" $mnt
-	(cd $mnt && sha256sum -c --quiet /tmp/sums) || _fail "file contents changed"
+	(cd $mnt && sha256sum -c --quiet "$TMPDIR"/sums) || _fail "file contents changed"
 	umount $mnt
 	fsck.ext4 -fn "$BLKEX_DEV" || _fail "fsck.ext4 found problems"
 }

@@ -5,13 +5,13 @@ DESCRIPTION="load with invalid parameter values. This test will check that each 
 # _bad_load ERRNO_TEXT PARAM MSG_PARAM: insmod must fail with ERRNO_TEXT.
 _bad_load() {
 	local want=$1 param=$2 named=$3 err
-	dmesg -C
+	kmsg_mark
 	if err=$(insmod "$BLKEX_KO" "$param" 2>&1); then
 		_fail "insmod $param succeeded"
 	fi
 	echo "$param -> $err"
 	echo "$err" | grep -q "$want" || _fail "insmod $param: '$err', want '$want'"
-	dmesg | grep -q "blk_example: .*$named" ||
+	kmsg_since | grep -q "blk_example: .*$named" ||
 		_fail "no kernel message naming $named for $param"
 	! _module_loaded || _fail "module loaded with $param"
 	[ ! -e "$BLKEX_DEV" ] || _fail "$BLKEX_DEV exists after a failed load"
@@ -47,7 +47,7 @@ test_case() {
 	_unload
 
 	_load num_sectors=4096
-	dd if=/dev/urandom of=/tmp/data bs=4k count=16 status=none
-	dd if=/tmp/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
-	cmp -n 65536 /tmp/data "$BLKEX_DEV" || _fail "good load after bad ones does not work"
+	dd if=/dev/urandom of="$TMPDIR"/data bs=4k count=16 status=none
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
+	cmp -n 65536 "$TMPDIR"/data "$BLKEX_DEV" || _fail "good load after bad ones does not work"
 }

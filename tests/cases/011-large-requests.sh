@@ -15,21 +15,21 @@ _stat() {
 test_case() {
 	local ios sectors
 	_load num_sectors=65536
-	head -c $((16 << 20)) /dev/urandom > /tmp/data
-	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
+	head -c $((16 << 20)) /dev/urandom > "$TMPDIR"/data
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
 	ios=$(_stat 5)
 	sectors=$(_stat 7)
 	echo "writes: $ios requests, $sectors sectors"
 	[ $((sectors / ios)) -ge 1024 ] ||
 		_fail "average write request $((sectors / ios)) sectors, want >= 1024"
-	dd if="$BLKEX_DEV" of=/tmp/back bs=1M count=16 iflag=direct status=none
+	dd if="$BLKEX_DEV" of="$TMPDIR"/back bs=1M count=16 iflag=direct status=none
 	ios=$(_stat 1)
 	sectors=$(_stat 3)
 	echo "reads: $ios requests, $sectors sectors"
 	[ $((sectors / ios)) -ge 1024 ] ||
 		_fail "average read request $((sectors / ios)) sectors, want >= 1024"
-	cmp /tmp/data /tmp/back || _fail "1 MiB I/O corrupted data"
+	cmp "$TMPDIR"/data "$TMPDIR"/back || _fail "1 MiB I/O corrupted data"
 	# Small sequential buffered writes are merged into larger requests.
-	dd if=/tmp/data of="$BLKEX_DEV" bs=4k count=2048 status=none conv=fsync
-	cmp -n $((8 << 20)) /tmp/data "$BLKEX_DEV" || _fail "buffered I/O corrupted data"
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=4k count=2048 status=none conv=fsync
+	cmp -n $((8 << 20)) "$TMPDIR"/data "$BLKEX_DEV" || _fail "buffered I/O corrupted data"
 }

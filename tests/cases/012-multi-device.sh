@@ -9,9 +9,9 @@ test_case() {
 		_wait_for_dev /dev/blkex$i
 		_expect_eq "blkex$i size" "$(_dev_bytes /dev/blkex$i)" $((8192 * 512))
 	done
-	head -c $((1 << 20)) /dev/urandom > /tmp/data
-	dd if=/tmp/data of=/dev/blkex1 bs=64k oflag=direct status=none
-	cmp -n $((1 << 20)) /tmp/data /dev/blkex1 || _fail "blkex1 lost data"
+	head -c $((1 << 20)) /dev/urandom > "$TMPDIR"/data
+	dd if="$TMPDIR"/data of=/dev/blkex1 bs=64k oflag=direct status=none
+	cmp -n $((1 << 20)) "$TMPDIR"/data /dev/blkex1 || _fail "blkex1 lost data"
 	cmp -n $((4 << 20)) /dev/zero /dev/blkex0 || _fail "blkex0 shows blkex1's data"
 	cmp -n $((4 << 20)) /dev/zero /dev/blkex2 || _fail "blkex2 shows blkex1's data"
 	_unload

@@ -24,8 +24,8 @@ test_case() {
 	echo > $t/trace
 	# A request left on the pending list without a queued work item
 	# never completes: fio would hang, so it runs under a timeout.
-	FIO_JSON=/tmp/commit.json
-	timeout 120 fio --output-format=json --output=$FIO_JSON --eta=never \
+	FIO_JSON=$TMPDIR/commit.json
+	timeout 120 fio --output-format=json --output="$FIO_JSON" --eta=never \
 		--name=commit --filename="$BLKEX_DEV" --direct=1 \
 		--ioengine=io_uring --rw=randwrite --numjobs=2 --iodepth=32 \
 		--iodepth_batch_submit=32 --size=4M --offset_increment=4M \

@@ -12,7 +12,7 @@ requires() {
 # while the worker that completed it may not have returned yet.
 _fio_bg() {
 	local name=$1
-	fio --output-format=json --output="/tmp/$name.json" --eta=never \
+	fio --output-format=json --output="$TMPDIR/$name.json" --eta=never \
 		--name="$name" --filename="$BLKEX_DEV" --direct=1 \
 		--ioengine=io_uring --rw=randread --bs=4k --iodepth=32 \
 		--iodepth_batch_submit=8 --time_based --runtime="$FIO_S" \
@@ -23,7 +23,7 @@ _fio_bg() {
 # _fio_wait NAME: wait for the background fio; it must have ended cleanly.
 _fio_wait() {
 	wait "$FIO_PID" || _fail "fio $1 failed (exit $?)"
-	FIO_JSON=/tmp/$1.json
+	FIO_JSON=$TMPDIR/$1.json
 	_expect_eq "$1 errors" "$(_fio_field "['jobs'][0]['error']")" 0
 }
 

@@ -9,13 +9,13 @@ requires() {
 # _bad_load PARAMS...: insmod must fail with ENOMEM and one message.
 _bad_load() {
 	local err
-	dmesg -C
+	kmsg_mark
 	if err=$(insmod "$BLKEX_KO" "$@" 2>&1); then
 		_fail "insmod $* succeeded"
 	fi
 	echo "$* -> $err"
 	echo "$err" | grep -q "Cannot allocate memory" || _fail "insmod $*: '$err'"
-	_expect_eq "messages for $*" "$(dmesg | grep -c 'blk_example: .*do not fit')" 1
+	_expect_eq "messages for $*" "$(kmsg_since | grep -c 'blk_example: .*do not fit')" 1
 	! _module_loaded || _fail "module loaded with $*"
 }
 
@@ -34,9 +34,9 @@ test_case() {
 		grep -cxE 'blkex[0-9]*|kworker/R-blkex[0-9]*' || true)
 	_expect_eq "blkex rescuer threads" "$rescuers" 1
 	for n in 0 17 128 255; do
-		head -c 4096 /dev/urandom > /tmp/data
-		dd if=/tmp/data of=/dev/blkex$n bs=4k oflag=direct status=none
-		cmp -n 4096 /tmp/data /dev/blkex$n || _fail "blkex$n does not work"
+		head -c 4096 /dev/urandom > "$TMPDIR"/data
+		dd if="$TMPDIR"/data of=/dev/blkex$n bs=4k oflag=direct status=none
+		cmp -n 4096 "$TMPDIR"/data /dev/blkex$n || _fail "blkex$n does not work"
 	done
 	start=$(date +%s%N)
 	_unload

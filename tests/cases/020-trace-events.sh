@@ -58,20 +58,20 @@ test_case() {
 		"$(grep -o 'blkex_rq_.* tag=[0-9]* hctx=[0-9]*' $T/trace | sed 's/.* //' | sort -u | wc -l)" 1
 
 	for s in "$TRACING"/*.bt; do
-		bpftrace -d "$s" > /tmp/parse.out 2>&1 ||
-			{ tail -n 20 /tmp/parse.out; _fail "bpftrace -d $s"; }
+		bpftrace -d "$s" > "$TMPDIR"/parse.out 2>&1 ||
+			{ tail -n 20 "$TMPDIR"/parse.out; _fail "bpftrace -d $s"; }
 		echo "parses: $s"
 	done
 
-	timeout 300 bpftrace "$TRACING/q2c.bt" 1 > /tmp/q2c.out 2>&1 ||
-		{ cat /tmp/q2c.out; _fail "q2c.bt 1 did not end by itself with status 0"; }
-	grep -q 'Hit Ctrl-C' /tmp/q2c.out || _fail "q2c.bt printed no banner"
+	timeout 300 bpftrace "$TRACING/q2c.bt" 1 > "$TMPDIR"/q2c.out 2>&1 ||
+		{ cat "$TMPDIR"/q2c.out; _fail "q2c.bt 1 did not end by itself with status 0"; }
+	grep -q 'Hit Ctrl-C' "$TMPDIR"/q2c.out || _fail "q2c.bt printed no banner"
 	echo "q2c.bt 1: ended by itself"
 
-	timeout 300 bpftrace "$TRACING/q2c.bt" 0 sise > /tmp/q2c-typo.out 2>&1 ||
-		{ cat /tmp/q2c-typo.out; _fail "q2c.bt 0 sise did not end by itself"; }
-	grep -q "unknown mode 'sise'" /tmp/q2c-typo.out ||
-		{ cat /tmp/q2c-typo.out; _fail "q2c.bt took the mode 'sise' without a word"; }
-	! grep -q 'Hit Ctrl-C' /tmp/q2c-typo.out || _fail "q2c.bt traced with the mode 'sise'"
+	timeout 300 bpftrace "$TRACING/q2c.bt" 0 sise > "$TMPDIR"/q2c-typo.out 2>&1 ||
+		{ cat "$TMPDIR"/q2c-typo.out; _fail "q2c.bt 0 sise did not end by itself"; }
+	grep -q "unknown mode 'sise'" "$TMPDIR"/q2c-typo.out ||
+		{ cat "$TMPDIR"/q2c-typo.out; _fail "q2c.bt took the mode 'sise' without a word"; }
+	! grep -q 'Hit Ctrl-C' "$TMPDIR"/q2c-typo.out || _fail "q2c.bt traced with the mode 'sise'"
 	echo "q2c.bt 0 sise: refused"
 }

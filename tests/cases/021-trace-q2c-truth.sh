@@ -31,11 +31,11 @@ test_case() {
 	ios=$(_scaled 4000)
 	_load
 	reads0=$(_reads)
-	_bt_start /tmp/op.out "$TRACING/q2c.bt"
+	_bt_start "$TMPDIR"/op.out "$TRACING/q2c.bt"
 	op=$BT_PID
-	_bt_start /tmp/size.out "$TRACING/q2c.bt" 0 size
+	_bt_start "$TMPDIR"/size.out "$TRACING/q2c.bt" 0 size
 	size=$BT_PID
-	_bt_start /tmp/disk.out -f json "$TRACING/q2c.bt" 0 disk
+	_bt_start "$TMPDIR"/disk.out -f json "$TRACING/q2c.bt" 0 disk
 	disk=$BT_PID
 
 	_fio --name=w16k --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
@@ -47,26 +47,26 @@ test_case() {
 	_expect_eq "fio reads" "$(_fio_field "['jobs'][0]['read']['total_ios']")" "$ios"
 	clat=$(_fio_field "['jobs'][0]['read']['clat_ns']['mean']")
 
-	_bt_stop "$op" /tmp/op.out
-	_bt_stop "$size" /tmp/size.out
-	_bt_stop "$disk" /tmp/disk.out
-	cat /tmp/op.out /tmp/size.out /tmp/disk.out
+	_bt_stop "$op" "$TMPDIR"/op.out
+	_bt_stop "$size" "$TMPDIR"/size.out
+	_bt_stop "$disk" "$TMPDIR"/disk.out
+	cat "$TMPDIR"/op.out "$TMPDIR"/size.out "$TMPDIR"/disk.out
 
 	_expect_eq "disk reads" "$(($(_reads) - reads0))" "$ios"
-	read -r count mean <<< "$(_bt_stats /tmp/op.out read)"
+	read -r count mean <<< "$(_bt_stats "$TMPDIR"/op.out read)"
 	_expect_eq "q2c.bt read count" "$count" "$ios"
-	_expect_eq "q2c.bt read histogram" "$(_bt_hist_total /tmp/op.out '@usecs[read]')" "$ios"
-	_expect_eq "q2c.bt write count" "$(_bt_stats /tmp/op.out write | cut -d' ' -f1)" 300
-	_expect_eq "q2c.bt other count" "$(_bt_stats /tmp/op.out other | cut -d' ' -f1)" ""
-	_expect_eq "q2c.bt 4k count" "$(_bt_stats /tmp/size.out 4k | cut -d' ' -f1)" "$ios"
-	_expect_eq "q2c.bt 8k-64k count" "$(_bt_stats /tmp/size.out 8k-64k | cut -d' ' -f1)" 200
-	_expect_eq "q2c.bt 128k+ count" "$(_bt_stats /tmp/size.out 128k+ | cut -d' ' -f1)" 100
-	_expect_eq "q2c.bt 128k+ histogram" "$(_bt_hist_total /tmp/size.out '@usecs[128k+]')" 100
+	_expect_eq "q2c.bt read histogram" "$(_bt_hist_total "$TMPDIR"/op.out '@usecs[read]')" "$ios"
+	_expect_eq "q2c.bt write count" "$(_bt_stats "$TMPDIR"/op.out write | cut -d' ' -f1)" 300
+	_expect_eq "q2c.bt other count" "$(_bt_stats "$TMPDIR"/op.out other | cut -d' ' -f1)" ""
+	_expect_eq "q2c.bt 4k count" "$(_bt_stats "$TMPDIR"/size.out 4k | cut -d' ' -f1)" "$ios"
+	_expect_eq "q2c.bt 8k-64k count" "$(_bt_stats "$TMPDIR"/size.out 8k-64k | cut -d' ' -f1)" 200
+	_expect_eq "q2c.bt 128k+ count" "$(_bt_stats "$TMPDIR"/size.out 128k+ | cut -d' ' -f1)" 100
+	_expect_eq "q2c.bt 128k+ histogram" "$(_bt_hist_total "$TMPDIR"/size.out '@usecs[128k+]')" 100
 	majmin=$(tr : , < "/sys/block/$(basename "$BLKEX_DEV")/dev")
 	_expect_eq "q2c.bt -f json disk $majmin counts (read write)" \
-		"$(_json_counts /tmp/disk.out @disk_ns "$majmin,read" "$majmin,write")" "$ios 300"
+		"$(_json_counts "$TMPDIR"/disk.out @disk_ns "$majmin,read" "$majmin,write")" "$ios 300"
 	_expect_eq "q2c.bt -f json @disk_ns keys (one disk: read, write)" \
-		"$(_json_counts /tmp/disk.out @disk_ns)" 2
+		"$(_json_counts "$TMPDIR"/disk.out @disk_ns)" 2
 
 	echo "q2c mean ${mean} ns, fio clat mean ${clat} ns"
 	awk -v q="$mean" -v c="$clat" 'BEGIN { exit !(q > 0 && q <= c) }' ||

@@ -35,46 +35,46 @@ test_case() {
 	local ios q2c q2c_pid stages sampled count mean s sum clat p50 p99
 	ios=$(_scaled 4000)
 	_load
-	_bt_start /tmp/q2c.out "$TRACING/q2c.bt"
+	_bt_start "$TMPDIR"/q2c.out "$TRACING/q2c.bt"
 	q2c_pid=$BT_PID
-	_bt_start /tmp/stages.out "$TRACING/stages.bt" 0 1
+	_bt_start "$TMPDIR"/stages.out "$TRACING/stages.bt" 0 1
 	stages=$BT_PID
-	_bt_start /tmp/sampled.out "$TRACING/stages.bt" 0 8
+	_bt_start "$TMPDIR"/sampled.out "$TRACING/stages.bt" 0 8
 	sampled=$BT_PID
 	_fio --name=r4k --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
 		--rw=randread --bs=4k --iodepth=8 --number_ios="$ios" --size=64M
 	_expect_eq "fio reads" "$(_fio_field "['jobs'][0]['read']['total_ios']")" "$ios"
 	clat=$(_fio_field "['jobs'][0]['read']['clat_ns']['mean']")
-	_bt_stop "$q2c_pid" /tmp/q2c.out
-	_bt_stop "$stages" /tmp/stages.out
-	_bt_stop "$sampled" /tmp/sampled.out
-	cat /tmp/q2c.out /tmp/stages.out /tmp/sampled.out
+	_bt_stop "$q2c_pid" "$TMPDIR"/q2c.out
+	_bt_stop "$stages" "$TMPDIR"/stages.out
+	_bt_stop "$sampled" "$TMPDIR"/sampled.out
+	cat "$TMPDIR"/q2c.out "$TMPDIR"/stages.out "$TMPDIR"/sampled.out
 
-	read -r count mean <<< "$(_bt_stats /tmp/q2c.out read)"
+	read -r count mean <<< "$(_bt_stats "$TMPDIR"/q2c.out read)"
 	_expect_eq "q2c.bt count" "$count" "$ios"
 	sum=0
 	for s in wq_delay mutex_wait copy completion; do
-		_expect_eq "$s count" "$(_stage /tmp/stages.out $s 3)" "$ios"
+		_expect_eq "$s count" "$(_stage "$TMPDIR"/stages.out $s 3)" "$ios"
 		_expect_eq "$s histogram" \
-			"$(_bt_hist_total /tmp/stages.out "@${s}_ns")" "$ios"
-		sum=$(awk -v a="$sum" -v b="$(_stage /tmp/stages.out $s 4)" \
+			"$(_bt_hist_total "$TMPDIR"/stages.out "@${s}_ns")" "$ios"
+		sum=$(awk -v a="$sum" -v b="$(_stage "$TMPDIR"/stages.out $s 4)" \
 			'BEGIN { printf "%.1f", a + b }')
 	done
-	_expect_eq "stages.bt q2c count" "$(_stage /tmp/stages.out q2c 3)" "$ios"
-	grep -Eq '^ +name +count +mean_ns +q2c_pct +p50_le_ns +p99_le_ns$' /tmp/stages.out ||
+	_expect_eq "stages.bt q2c count" "$(_stage "$TMPDIR"/stages.out q2c 3)" "$ios"
+	grep -Eq '^ +name +count +mean_ns +q2c_pct +p50_le_ns +p99_le_ns$' "$TMPDIR"/stages.out ||
 		_fail "no header naming the p50_le_ns and p99_le_ns bounds"
 	for s in wq_delay mutex_wait copy completion q2c; do
-		p50=$(_stage /tmp/stages.out $s 6)
-		p99=$(_stage /tmp/stages.out $s 7)
+		p50=$(_stage "$TMPDIR"/stages.out $s 6)
+		p99=$(_stage "$TMPDIR"/stages.out $s 7)
 		[[ $p50 =~ ^[0-9]+$ && $p99 =~ ^[0-9]+$ ]] ||
 			_fail "$s: no p50_le_ns/p99_le_ns columns ('$p50' '$p99')"
 		[ "$p50" -le "$p99" ] || _fail "$s: p50 $p50 ns above p99 $p99 ns"
 		_expect_eq "$s p50 row" "$p50" \
-			"$(_bt_hist_pct /tmp/stages.out "@${s}_ns" 50)"
+			"$(_bt_hist_pct "$TMPDIR"/stages.out "@${s}_ns" 50)"
 		_expect_eq "$s p99 row" "$p99" \
-			"$(_bt_hist_pct /tmp/stages.out "@${s}_ns" 99)"
+			"$(_bt_hist_pct "$TMPDIR"/stages.out "@${s}_ns" 99)"
 	done
-	q2c=$(_stage /tmp/stages.out q2c 4)
+	q2c=$(_stage "$TMPDIR"/stages.out q2c 4)
 	echo "stage means add up to $sum ns; q2c mean $q2c ns (stages.bt), $mean ns (q2c.bt); fio clat mean $clat ns"
 	_within_pct "$sum" "$q2c" 1 ||
 		_fail "stage means add up to $sum ns, not within 1% of the q2c mean $q2c ns"
@@ -87,24 +87,24 @@ test_case() {
 # _sampled IOS: the checks of the PERIOD 8 run against the PERIOD 1 run.
 _sampled() {
 	local ios=$1 count s a b
-	grep -q '^SAMPLE 1 in 8$' /tmp/sampled.out || _fail "no 'SAMPLE 1 in 8' line"
-	grep -q '^SAMPLE 1 in 1$' /tmp/stages.out || _fail "no 'SAMPLE 1 in 1' line"
-	count=$(_stage /tmp/sampled.out q2c 3)
+	grep -q '^SAMPLE 1 in 8$' "$TMPDIR"/sampled.out || _fail "no 'SAMPLE 1 in 8' line"
+	grep -q '^SAMPLE 1 in 1$' "$TMPDIR"/stages.out || _fail "no 'SAMPLE 1 in 1' line"
+	count=$(_stage "$TMPDIR"/sampled.out q2c 3)
 	_sample_count_fair "$count" "$ios" 8 ||
 		_fail "sampled $count requests, not 1 in 8 of $ios"
 	for s in wq_delay mutex_wait copy completion q2c; do
-		_expect_eq "sampled $s count" "$(_stage /tmp/sampled.out $s 3)" "$count"
+		_expect_eq "sampled $s count" "$(_stage "$TMPDIR"/sampled.out $s 3)" "$count"
 		_expect_eq "sampled $s histogram" \
-			"$(_bt_hist_total /tmp/sampled.out "@${s}_ns")" "$count"
-		_sample_hist_fair /tmp/stages.out /tmp/sampled.out "@${s}_ns" "$count" ||
+			"$(_bt_hist_total "$TMPDIR"/sampled.out "@${s}_ns")" "$count"
+		_sample_hist_fair "$TMPDIR"/stages.out "$TMPDIR"/sampled.out "@${s}_ns" "$count" ||
 			_fail "$s: the sampled histogram is not a fair 1 in 8 of every request's"
-		_sample_row_fair /tmp/stages.out "@${s}_ns" 50 "$(_stage /tmp/sampled.out $s 6)" "$count" ||
+		_sample_row_fair "$TMPDIR"/stages.out "@${s}_ns" 50 "$(_stage "$TMPDIR"/sampled.out $s 6)" "$count" ||
 			_fail "$s: the sampled p50 row is not a fair 1 in 8 of every request's"
-		_sample_row_fair /tmp/stages.out "@${s}_ns" 99 "$(_stage /tmp/sampled.out $s 7)" "$count" ||
+		_sample_row_fair "$TMPDIR"/stages.out "@${s}_ns" 99 "$(_stage "$TMPDIR"/sampled.out $s 7)" "$count" ||
 			_fail "$s: the sampled p99 row is not a fair 1 in 8 of every request's"
 	done
-	a=$(_stage /tmp/sampled.out q2c 4)
-	b=$(_stage /tmp/stages.out q2c 4)
+	a=$(_stage "$TMPDIR"/sampled.out q2c 4)
+	b=$(_stage "$TMPDIR"/stages.out q2c 4)
 	echo "q2c mean: $a ns sampled, $b ns of every request"
 	awk -v a="$a" -v b="$b" 'BEGIN { exit !(a * 2 >= b && a <= b * 2) }' ||
 		_fail "sampled q2c mean $a ns, not within a factor of 2 of $b ns"

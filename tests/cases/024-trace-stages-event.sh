@@ -90,23 +90,23 @@ test_case() {
 		echo "#define TOL_NS $TOL_NS"
 		echo "#define TOL_PCT $TOL_PCT"
 		_truth_bt
-	} > /tmp/truth.bt
-	_bt_start /tmp/truth.out /tmp/truth.bt
+	} > "$TMPDIR"/truth.bt
+	_bt_start "$TMPDIR"/truth.out "$TMPDIR"/truth.bt
 	bt=$BT_PID
 	_fio --name=r4k --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
 		--rw=randread --bs=4k --iodepth=8 --number_ios="$ios" --size=64M
 	_expect_eq "fio reads" "$(_fio_field "['jobs'][0]['read']['total_ios']")" "$ios"
-	_bt_stop "$bt" /tmp/truth.out
-	cat /tmp/truth.out
-	_expect_eq "blkex_rq_stages events" "$(_val /tmp/truth.out events)" "$ios"
-	_expect_eq "events with all five stamps" "$(_val /tmp/truth.out n)" "$ios"
+	_bt_stop "$bt" "$TMPDIR"/truth.out
+	cat "$TMPDIR"/truth.out
+	_expect_eq "blkex_rq_stages events" "$(_val "$TMPDIR"/truth.out events)" "$ios"
+	_expect_eq "events with all five stamps" "$(_val "$TMPDIR"/truth.out n)" "$ios"
 	n=$ios
 	s=0
 	for name in wq_delay mutex_wait copy completion q2c; do
-		bt_mean=$(($(_val /tmp/truth.out "bt[$s]") / n))
-		ev_mean=$(($(_val /tmp/truth.out "ev[$s]") / n))
-		absd=$(($(_val /tmp/truth.out "absd[$s]") / n))
-		off=$(_val /tmp/truth.out "off[$s]")
+		bt_mean=$(($(_val "$TMPDIR"/truth.out "bt[$s]") / n))
+		ev_mean=$(($(_val "$TMPDIR"/truth.out "ev[$s]") / n))
+		absd=$(($(_val "$TMPDIR"/truth.out "absd[$s]") / n))
+		off=$(_val "$TMPDIR"/truth.out "off[$s]")
 		off=${off:-0}
 		echo "$name: mean $ev_mean ns by blkex_rq_stages, $bt_mean ns by the five events; mean difference $absd ns; $off requests off by more than $TOL_NS ns + $TOL_PCT%"
 		[ $((off * 100)) -le $((n * (100 - AGREE_PCT))) ] ||

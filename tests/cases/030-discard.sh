@@ -24,24 +24,24 @@ test_case() {
 	echo "discard_max_bytes $(cat $q/discard_max_bytes)," \
 	     "write_zeroes_max_bytes $(cat $q/write_zeroes_max_bytes)"
 
-	head -c $((8 * mib)) /dev/urandom > /tmp/data
-	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
-	cp /tmp/data /tmp/want
+	head -c $((8 * mib)) /dev/urandom > "$TMPDIR"/data
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
+	cp "$TMPDIR"/data "$TMPDIR"/want
 
 	# Discard 1 MiB + 3 sectors at an odd sector, then write-zeroes 2 MiB + 1.
 	blkdiscard -o $((mib + 1536)) -l $((mib + 1536)) "$BLKEX_DEV"
-	dd if=/dev/zero of=/tmp/want bs=512 seek=$(((mib + 1536) / 512)) \
+	dd if=/dev/zero of="$TMPDIR"/want bs=512 seek=$(((mib + 1536) / 512)) \
 		count=$(((mib + 1536) / 512)) conv=notrunc status=none
 	blkdiscard -z -o $((4 * mib)) -l $((2 * mib + 512)) "$BLKEX_DEV"
-	dd if=/dev/zero of=/tmp/want bs=512 seek=$((4 * mib / 512)) \
+	dd if=/dev/zero of="$TMPDIR"/want bs=512 seek=$((4 * mib / 512)) \
 		count=$(((2 * mib + 512) / 512)) conv=notrunc status=none
 
-	_expect_range "before the discard" /tmp/want 0 $((mib + 1536))
-	_expect_range "discarded" /tmp/want $((mib + 1536)) $((mib + 1536))
-	_expect_range "between" /tmp/want $((2 * mib + 3072)) $((2 * mib - 3072))
-	_expect_range "write-zeroed" /tmp/want $((4 * mib)) $((2 * mib + 512))
-	_expect_range "after" /tmp/want $((6 * mib + 512)) $((2 * mib - 512))
-	cmp /tmp/want "$BLKEX_DEV" || _fail "the device differs from what is expected"
+	_expect_range "before the discard" "$TMPDIR"/want 0 $((mib + 1536))
+	_expect_range "discarded" "$TMPDIR"/want $((mib + 1536)) $((mib + 1536))
+	_expect_range "between" "$TMPDIR"/want $((2 * mib + 3072)) $((2 * mib - 3072))
+	_expect_range "write-zeroed" "$TMPDIR"/want $((4 * mib)) $((2 * mib + 512))
+	_expect_range "after" "$TMPDIR"/want $((6 * mib + 512)) $((2 * mib - 512))
+	cmp "$TMPDIR"/want "$BLKEX_DEV" || _fail "the device differs from what is expected"
 
 	# A NOTSUPP answer makes the block layer turn write-zeroes off.
 	[ "$(cat $q/write_zeroes_max_bytes)" -gt 0 ] ||

@@ -18,7 +18,7 @@ test_case() {
 	mount "$BLKEX_DEV" $mnt
 	head -c $((4 << 20)) /dev/urandom > $mnt/keep
 	head -c $((8 << 20)) /dev/urandom > $mnt/gone
-	cp $mnt/keep /tmp/keep
+	cp $mnt/keep "$TMPDIR"/keep
 	sync
 	rm $mnt/gone
 	sync
@@ -26,7 +26,7 @@ test_case() {
 	echo "$out"
 	trimmed=$(echo "$out" | sed -nE 's/.*\(([0-9]+) bytes\) trimmed.*/\1/p')
 	[ "${trimmed:-0}" -ge $((8 << 20)) ] || _fail "fstrim trimmed ${trimmed:-0} bytes"
-	cmp $mnt/keep /tmp/keep || _fail "the kept file changed"
+	cmp $mnt/keep "$TMPDIR"/keep || _fail "the kept file changed"
 	umount $mnt
 
 	ranges=$(dumpe2fs "$BLKEX_DEV" 2> /dev/null | sed -n 's/^ *Free blocks: //p' | tr ',' ' ')

@@ -29,10 +29,10 @@ test_case() {
 		_wait_for_dev /dev/${d}p1
 		_wait_for_dev /dev/${d}p2
 	done
-	fdisk -l /dev/blkex0 | tee /tmp/fdisk.out
-	grep -q '^/dev/blkex0p1 *2048 *63487 *61440 *30M 83 Linux$' /tmp/fdisk.out ||
+	fdisk -l /dev/blkex0 | tee "$TMPDIR"/fdisk.out
+	grep -q '^/dev/blkex0p1 *2048 *63487 *61440 *30M 83 Linux$' "$TMPDIR"/fdisk.out ||
 		_fail "fdisk does not list blkex0p1 as made"
-	grep -q '^/dev/blkex0p2 *63488 *131071 *67584 *33M 83 Linux$' /tmp/fdisk.out ||
+	grep -q '^/dev/blkex0p2 *63488 *131071 *67584 *33M 83 Linux$' "$TMPDIR"/fdisk.out ||
 		_fail "fdisk does not list blkex0p2 as made"
 	_expect_eq "blkex1p2 geometry" "$(_geo /dev/blkex1p2)" "4 16 2048 63488"
 	_expect_eq "blkex1p1 size" "$(_dev_bytes /dev/blkex1p1)" $((30 << 20))
@@ -42,8 +42,8 @@ test_case() {
 		mnt=/mnt/$d
 		mkdir -p $mnt
 		mount /dev/$d $mnt
-		head -c $((1 << 20)) /dev/urandom > /tmp/$d.data
-		cp /tmp/$d.data $mnt/data
+		head -c $((1 << 20)) /dev/urandom > "$TMPDIR"/$d.data
+		cp "$TMPDIR"/$d.data $mnt/data
 		echo $d > $mnt/name
 	done
 	for d in blkex0p1 blkex0p2 blkex1p1 blkex1p2; do
@@ -57,7 +57,7 @@ test_case() {
 		fsck.ext4 -fn /dev/$d > /dev/null || _fail "fsck of $d"
 		mount /dev/$d /mnt/$d
 		_expect_eq "name on $d" "$(cat /mnt/$d/name)" $d
-		cmp /mnt/$d/data /tmp/$d.data || _fail "data on $d changed"
+		cmp /mnt/$d/data "$TMPDIR"/$d.data || _fail "data on $d changed"
 		umount /mnt/$d
 	done
 	_unload

@@ -9,13 +9,13 @@ BBLIST=/sys/kernel/debug/blk_example
 # _bad_load PARAMS...: insmod must fail with EINVAL, a message and no leftovers.
 _bad_load() {
 	local err named=${1%%=*}
-	dmesg -C
+	kmsg_mark
 	if err=$(insmod "$BLKEX_KO" "$@" 2>&1); then
 		_fail "insmod $* succeeded"
 	fi
 	echo "$* -> $err"
 	echo "$err" | grep -q "Invalid parameters" || _fail "insmod $*: '$err'"
-	dmesg | grep -q "blk_example: .*$named" || _fail "no message naming $named for $*"
+	kmsg_since | grep -q "blk_example: .*$named" || _fail "no message naming $named for $*"
 	! _module_loaded || _fail "module loaded with $*"
 	[ ! -e $DBG ] || _fail "$DBG left behind by $*"
 	return 0
@@ -35,14 +35,14 @@ _snapshot() {
 _refused() {
 	local disk=$1 file=$2 want=$3 msg=$4 err
 	shift 4
-	dmesg -C
+	kmsg_mark
 	# shellcheck disable=SC2059 # a format may carry a NUL on purpose
 	if err=$(printf "$@" 2>&1 > $DBG/"$disk"/"$file"); then
 		_fail "writing '$*' to $file succeeded"
 	fi
 	echo "$file <- '$(echo "$*" | cut -c1-48)': $err"
 	echo "$err" | grep -q "$want" || _fail "$file <- '$*': '$err', want '$want'"
-	dmesg | grep -q "blk_example: $disk: $msg" ||
+	kmsg_since | grep -q "blk_example: $disk: $msg" ||
 		_fail "no message '$msg' for $file <- '$*'"
 }
 
@@ -114,7 +114,7 @@ test_case() {
 	_bad_write blkex0 delay_us 10000001
 	_bad_write blkex0 hang_next 1025
 	_bad_write blkex0 fail_dir both
-	dmesg | grep -q "blkex0: fail_dir=both is not one of read, write, rw$" ||
+	kmsg_since | grep -q "blkex0: fail_dir=both is not one of read, write, rw$" ||
 		_fail "fail_dir's message does not list read, write, rw"
 	_bad_write blkex0 fail_dir ""
 	_bad_write blkex0 fail_dir 2
@@ -168,9 +168,9 @@ test_case() {
 	echo clear > $DBG/blkex0/badblocks
 	echo 0 > $DBG/blkex0/fail_nth
 	# With everything off the disk works.
-	dd if=/dev/urandom of=/tmp/data bs=4k count=64 status=none
-	dd if=/tmp/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
-	cmp -n $((64 * 4096)) /tmp/data "$BLKEX_DEV" || _fail "blkex0 does not work"
+	dd if=/dev/urandom of="$TMPDIR"/data bs=4k count=64 status=none
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=4k oflag=direct status=none
+	cmp -n $((64 * 4096)) "$TMPDIR"/data "$BLKEX_DEV" || _fail "blkex0 does not work"
 	_unload
 	[ ! -e $DBG ] || _fail "$DBG remains after rmmod"
 }

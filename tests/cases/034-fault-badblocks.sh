@@ -26,8 +26,8 @@ _io() {
 test_case() {
 	local mib=$((1 << 20)) bad_start=40960 bad_end=41087 stats
 	_load num_sectors=65536
-	head -c $((32 * mib)) /dev/urandom > /tmp/data
-	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
+	head -c $((32 * mib)) /dev/urandom > "$TMPDIR"/data
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
 	echo "+$bad_start-$bad_end" > $DBG/badblocks
 
 	# Edges of the range, both directions (fail_dir=rw by default).
@@ -40,8 +40,8 @@ test_case() {
 		_io $op $((bad_start - 64)) 256 EIO
 	done
 	# The successful writes above wrote zeroes just outside the range.
-	dd if=/dev/zero of=/tmp/data bs=512 seek=$((bad_start - 8)) count=8 conv=notrunc status=none
-	dd if=/dev/zero of=/tmp/data bs=512 seek=$((bad_end + 1)) count=8 conv=notrunc status=none
+	dd if=/dev/zero of="$TMPDIR"/data bs=512 seek=$((bad_start - 8)) count=8 conv=notrunc status=none
+	dd if=/dev/zero of="$TMPDIR"/data bs=512 seek=$((bad_end + 1)) count=8 conv=notrunc status=none
 	echo "edges: requests touching $bad_start-$bad_end fail, the others pass"
 
 	echo write > $DBG/fail_dir
@@ -53,7 +53,7 @@ test_case() {
 	echo "fail_dir: read and write each fail only when selected"
 
 	# fio: verify on 0..20 MiB while another job hits the bad 64 KiB.
-	cat > /tmp/bad.fio <<-JOB
+	cat > "$TMPDIR"/bad.fio <<-JOB
 	[global]
 	filename=$BLKEX_DEV
 	direct=1
@@ -76,7 +76,7 @@ test_case() {
 	iodepth=4
 	continue_on_error=io
 	JOB
-	fio --output-format=json --output="$FIO_JSON" --eta=never /tmp/bad.fio || true
+	fio --output-format=json --output="$FIO_JSON" --eta=never "$TMPDIR"/bad.fio || true
 	_expect_eq "verify job error" "$(_fio_field "['jobs'][0]['error']")" 0
 	_expect_eq "verify job errors" "$(_fio_field "['jobs'][0].get('total_err', 0)")" 0
 	[ "$(_fio_field "['jobs'][0]['write']['io_bytes']")" -ge $((20 * mib)) ] ||
@@ -92,7 +92,7 @@ test_case() {
 
 	# Nothing outside the verify region changed; the bad range kept its data.
 	echo clear > $DBG/badblocks
-	cmp -i $((20 * mib)) <(head -c $((32 * mib)) /tmp/data) \
+	cmp -i $((20 * mib)) <(head -c $((32 * mib)) "$TMPDIR"/data) \
 		<(dd if="$BLKEX_DEV" bs=1M iflag=direct status=none) ||
 		_fail "data beyond the verify region changed"
 	echo "the bad range and the rest of the disk hold what they held"

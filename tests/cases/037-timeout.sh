@@ -13,8 +13,8 @@ test_case() {
 	_load num_sectors=16384 hw_queues=1
 	echo 1000 > $q/io_timeout
 	_expect_eq "io_timeout" "$(cat $q/io_timeout)" 1000
-	dd if=/dev/urandom of=/tmp/data bs=1M count=8 status=none
-	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
+	dd if=/dev/urandom of="$TMPDIR"/data bs=1M count=8 status=none
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
 
 	# A hung read: ETIMEDOUT after about io_timeout, as null_blk ends a
 	# timed-out request (BLK_STS_TIMEOUT), not EIO.
@@ -29,7 +29,7 @@ test_case() {
 		_fail "the hung read did not end with ETIMEDOUT"
 	[ "$ms" -ge 900 ] || _fail "the hung read ended after $ms ms, before io_timeout"
 	[ "$ms" -le 15000 ] || _fail "the hung read took $ms ms"
-	dmesg | grep -q "blkex0: request at sector 0 + 8 timed out" ||
+	kmsg_since | grep -q "blkex0: request at sector 0 + 8 timed out" ||
 		_fail "no timeout message"
 
 	# A hung write never reaches the store.
@@ -40,7 +40,7 @@ test_case() {
 	echo "hung write: '$err'"
 	echo "$err" | grep -q "Connection timed out" ||
 		_fail "the hung write did not end with ETIMEDOUT"
-	cmp -n $((8 << 20)) /tmp/data "$BLKEX_DEV" || _fail "the hung write changed the store"
+	cmp -n $((8 << 20)) "$TMPDIR"/data "$BLKEX_DEV" || _fail "the hung write changed the store"
 
 	# Three hung requests among 256 at depth 16: exactly three errors,
 	# each ETIMEDOUT. fio goes on past an ETIMEDOUT only with
@@ -50,11 +50,11 @@ test_case() {
 	fio --output-format=json --output="$FIO_JSON" --eta=never --name=hang \
 		--filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring --rw=randread \
 		--bs=4k --size=1M --iodepth=16 --continue_on_error=all \
-		> /dev/null 2> /tmp/hang.err || true
-	cat /tmp/hang.err
+		> /dev/null 2> "$TMPDIR"/hang.err || true
+	cat "$TMPDIR"/hang.err
 	_expect_eq "ETIMEDOUT errors among 256 reads" \
-		"$(grep -c 'io_u error.*Connection timed out' /tmp/hang.err)" 3
-	_expect_eq "errors of any kind" "$(grep -c 'io_u error' /tmp/hang.err)" 3
+		"$(grep -c 'io_u error.*Connection timed out' "$TMPDIR"/hang.err)" 3
+	_expect_eq "errors of any kind" "$(grep -c 'io_u error' "$TMPDIR"/hang.err)" 3
 	cat $DBG/stats
 	grep -qx "hung 5" $DBG/stats || _fail "stats do not count 5 hung requests"
 	grep -qx "timed_out 5" $DBG/stats || _fail "stats do not count 5 timed-out requests"
@@ -73,7 +73,7 @@ test_case() {
 	echo 0 > $DBG/delay_us
 
 	# Still usable, and it unloads.
-	dd if=/tmp/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
-	cmp -n $((8 << 20)) /tmp/data "$BLKEX_DEV" || _fail "the disk does not work after timeouts"
+	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=1M oflag=direct status=none
+	cmp -n $((8 << 20)) "$TMPDIR"/data "$BLKEX_DEV" || _fail "the disk does not work after timeouts"
 	_unload
 }

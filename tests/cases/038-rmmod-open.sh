@@ -28,12 +28,12 @@ test_case() {
 	done
 	[ "$i" -lt 600 ] || _fail "fio did no I/O in 60 s"
 	for ((i = 0; i < 3; i++)); do
-		if rmmod blk_example 2> /tmp/rmmod.err; then
+		if rmmod blk_example 2> "$TMPDIR"/rmmod.err; then
 			_fail "rmmod succeeded while fio had the disk open"
 		fi
 	done
-	echo "rmmod while fio runs: $(cat /tmp/rmmod.err)"
-	grep -q "in use" /tmp/rmmod.err || _fail "rmmod did not fail with 'in use'"
+	echo "rmmod while fio runs: $(cat "$TMPDIR"/rmmod.err)"
+	grep -q "in use" "$TMPDIR"/rmmod.err || _fail "rmmod did not fail with 'in use'"
 	kill -0 $fio_pid || _fail "fio ended before the attempts were over"
 	kill -TERM $fio_pid
 	# fio exits non-zero on SIGTERM; its JSON says whether a job failed.

@@ -17,7 +17,7 @@ test_case() {
 	local out secs
 	secs=$(_scaled 20)
 	[ "$secs" -ge "$MIN_SECONDS" ] || secs=$MIN_SECONDS
-	out=$(SOAK_SECONDS=$secs bash /mnt/repo/tests/soak/guest.sh 2>&1) ||
+	out=$(SOAK_SECONDS=$secs BLKEX_KO=$BLKEX_KO bash "$BLKEX_REPO/tests/soak/guest.sh" 2>&1) ||
 		{ echo "$out"; _fail "the soak failed"; }
 	echo "$out"
 	echo "$out" | grep -qE '^[1-9][0-9]* passed, 0 failed$' || _fail "no summary line"

@@ -2,22 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # DESCRIPTION: the harness says what it will do, and the build and install
 # edges. This test will, on the host and without booting anything, run
-# every entry point (tests/run.sh, tests/soak/run.sh, tests/debug/run.sh,
-# bench/run.sh, bench/ab.sh, bench/tracecost.sh) from a copy of the
-# repository with qemu-system-x86_64, make and fio replaced by stubs that
-# record a call, and check: -h and --help exit 0 within a few seconds and
-# name every knob the script and the scripts it passes knobs on to read
-# (and bench's guest defaults); an unknown argument exits 2 with the
-# usage; a misspelt workload, device, wq mode, module parameter, clock,
-# kernel or case exits 2 naming the valid values; and none of these calls
-# a stub or creates build/ or bench/results/. Then `make help`; that
+# every entry point (tests/run.sh, tests/here.sh, tests/soak/run.sh,
+# tests/debug/run.sh, bench/run.sh, bench/ab.sh, bench/tracecost.sh) from a
+# copy of the repository with qemu-system-x86_64, make and fio replaced by
+# stubs that record a call, and check: -h and --help exit 0 within a few
+# seconds and name every knob the script and the scripts it passes knobs on
+# to read (and bench's guest defaults); an unknown argument exits 2 with
+# the usage; a misspelt workload, device, wq mode, module parameter, clock,
+# kernel or case exits 2 naming the valid values; and none of these calls a
+# stub or creates build/ or bench/results/. Then `make help`; that
 # MODULE_VERSION in main.c is dkms.conf's PACKAGE_VERSION; for each kernel
 # `make install KDIR=...` without KVER into a staging root lands in that
 # kernel's lib/modules and depmod's list, with the right vermagic and
 # version, and `make uninstall KDIR=...` takes it out; a KVER that is not
-# KDIR's is refused; "No kernel build tree" lists the kernels with
-# headers; `make clean` keeps build/test-results and `make distclean`
-# does not.
+# KDIR's is refused; "No kernel build tree" lists the kernels with headers;
+# `make clean` keeps build/test-results and `make distclean` does not.
 set -euo pipefail
 
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
@@ -79,6 +78,7 @@ _expect_in() {
 vm_knobs=$(_knobs "$repo/tests/vm/boot.sh")
 declare -A reads=(
 	[tests/run.sh]="tests/run.sh tests/vm/kernels.sh tests/vm/build-module.sh"
+	[tests/here.sh]="tests/here.sh"
 	[tests/soak/run.sh]="tests/soak/run.sh tests/vm/kernels.sh tests/vm/build-module.sh"
 	[tests/debug/run.sh]="tests/debug/run.sh tests/debug/build-kernel.sh"
 	[bench/run.sh]="bench/run.sh bench/guest/sweep.sh tests/vm/build-module.sh"

@@ -5,8 +5,10 @@
 # case. Names follow blktests: _like_this. Sizes scale with environment
 # variables so a slow (debug) kernel can run the same cases smaller.
 
-# The module built for the running kernel by tests/run.sh.
-BLKEX_KO=${BLKEX_KO:-/mnt/repo/build/$(uname -r)/blk_example.ko}
+# This checkout (/mnt/repo in the VM), and the module tests/here.sh built
+# in it for the running kernel (tests/here.sh passes BLKEX_KO).
+BLKEX_REPO=$(readlink -f "$(dirname "${BASH_SOURCE[0]}")/../..")
+BLKEX_KO=${BLKEX_KO:-$BLKEX_REPO/build/$(uname -r)/blk_example.ko}
 BLKEX_DEV=/dev/blkex0
 # The driver's configfs tree (README "configfs"); guest-init.sh mounts it.
 CFS=/sys/kernel/config/blk_example
@@ -67,7 +69,7 @@ _dev_bytes() {
 }
 
 # _fio ARGS...: fio with JSON output to $FIO_JSON, failing the case on error.
-FIO_JSON=${FIO_JSON:-/tmp/fio.json}
+FIO_JSON=${FIO_JSON:-${TMPDIR:-/tmp}/fio.json}
 _fio() {
 	fio --output-format=json --output="$FIO_JSON" --eta=never "$@" ||
 		{ cat "$FIO_JSON"; _fail "fio $* failed"; }

@@ -1,20 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs test cases inside the VM and prints one TAP result line per case
-# ("ok - NAME", "not ok - NAME", "ok - NAME # SKIP reason"); tests/run.sh
-# numbers them. Usage: suite.sh CASE_FILE...
+# Runs test cases on the running kernel and prints one TAP result line per
+# case ("ok - NAME", "not ok - NAME", "ok - NAME # SKIP reason");
+# tests/here.sh numbers them, or tests/run.sh for the VM.
+# Usage: SUITE_LOGDIR=DIR suite.sh CASE_FILE...
+# Each case's output goes to DIR/NAME.log, its kernel log to DIR/NAME.kmsg.
 #
 # A case passes only if it exits 0 and the kernel log it produced holds
-# none of the patterns below. Whatever a case leaves behind (a mount, the
-# module) is cleaned up before the next one starts. On a kernel with
+# none of the patterns below (read from a mark, never cleared: kmsg_mark).
+# Each case runs in a directory of its own under $TMPDIR, exported to it
+# as TMPDIR and removed after it. Whatever a case leaves behind (a mount,
+# the module) is cleaned up before the next one starts. On a kernel with
 # kmemleak (the debug kernel), memory is scanned after that clean-up, that
 # is after each unload, and a leak fails the case that made it.
 set -uo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
-logdir=/mnt/out/logs
+logdir=${SUITE_LOGDIR:?suite.sh: set SUITE_LOGDIR to the directory for the logs}
 mkdir -p "$logdir"
+tmpbase=${TMPDIR:-/tmp}
+casetmp=
+trap 'if [ -n "$casetmp" ]; then rm -rf "$casetmp"; fi' EXIT
 
 # shellcheck source=tests/lib/kmsg-patterns.sh
 . "$here/kmsg-patterns.sh"
@@ -65,11 +72,13 @@ fi
 for case in "$@"; do
 	name=$(basename "$case" .sh)
 	log=$logdir/$name.log
-	dmesg -C
+	casetmp=$(mktemp -d "$tmpbase/blkex-$name.XXXXXX")
+	kmsg_mark
 	start=$SECONDS
 	(
 		set -euo pipefail
-		cd /tmp
+		export TMPDIR=$casetmp
+		cd "$TMPDIR"
 		# shellcheck source=tests/lib/common.sh
 		. "$here/common.sh"
 		# shellcheck disable=SC1090
@@ -81,7 +90,9 @@ for case in "$@"; do
 	) > "$log" 2>&1
 	rc=$?
 	_cleanup_after
-	dmesg > "$logdir/$name.kmsg"
+	rm -rf "$casetmp"
+	casetmp=
+	kmsg_since > "$logdir/$name.kmsg"
 	if [ -w "$KMEMLEAK" ]; then
 		_kmemleak_scan "$logdir/$name.kmemleak" "$start"
 		sed -n 's/^unreferenced object/kmemleak: &/p' "$logdir/$name.kmemleak" >> "$logdir/$name.kmsg"

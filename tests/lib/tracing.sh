@@ -6,7 +6,7 @@
 # them after common.sh: run a tracing/ bpftrace script around a load and
 # read what it printed.
 
-TRACING=/mnt/repo/tracing
+TRACING=$(readlink -f "$(dirname "${BASH_SOURCE[0]}")/../../tracing")
 
 # shellcheck source=tracing/lib/bt.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../tracing/lib/bt.sh"

@@ -162,9 +162,10 @@ usage_kver() {
 	done
 }
 
-# usage_vm_knobs: the knobs of tests/vm/boot.sh that take a number or size.
+# usage_vm_knobs: the knobs of tests/vm/boot.sh that take a number, size or name.
 usage_vm_knobs() {
 	usage_uint VM_CPUS VM_TIMEOUT VM_BOOT_TIMEOUT VM_BOOT_TRIES
+	usage_oneof VM_ACCEL tcg kvm
 	[[ -z ${VM_MEM:-} || $VM_MEM =~ ^[0-9]+[KMGT]?$ ]] ||
 		usage_fail "VM_MEM: '$VM_MEM' is not a size such as 3G or 2048M"
 }

@@ -115,7 +115,7 @@ _filler() {
 }
 
 echo "soak: ${secs}s on $(uname -r)"
-dmesg -C
+kmsg_mark
 insmod "$ko" nr_devices=2 num_sectors=262144
 for d in /dev/blkex0 /dev/blkex1; do
 	for ((i = 0; i < 100; i++)); do
@@ -218,7 +218,7 @@ _files_intact() {
 		umount $mnt
 }
 _kmsg_clean() {
-	! dmesg | grep -E "$KMSG_BAD"
+	! kmsg_since | grep -E "$KMSG_BAD"
 }
 
 _check "fio verify jobs: each read back, no error, no mismatch (exit $fio_rc)" _verified

@@ -27,6 +27,7 @@ _plant_run() {
 	{
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BLKEX_KO=/mnt/repo/build/planted/$name/blk_example.ko"
+		echo "export SUITE_LOGDIR=/mnt/out/logs"
 		echo "exec bash /mnt/repo/tests/lib/suite.sh /mnt/repo/tests/cases/$case.sh"
 	} > "$out/plant-job.sh"
 	"$repo/tests/vm/boot.sh" "$kver" "$out/plant-job.sh" "$out" | tee "$out/suite.out" ||

@@ -39,6 +39,7 @@ _plant_boot() {
 	{
 		[ "$#" = 0 ] || echo "export $*"
 		echo "export BLKEX_KO=/mnt/repo/build/planted/$name/blk_example.ko"
+		echo "export SUITE_LOGDIR=/mnt/out/logs"
 		echo "exec bash /mnt/repo/tests/lib/suite.sh /mnt/repo/tests/cases/$case.sh"
 	} > "$out/$name-job.sh"
 	VM_TIMEOUT=${VM_TIMEOUT:-1200} \
