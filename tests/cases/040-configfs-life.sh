@@ -21,10 +21,10 @@ test_case() {
 	_load num_sectors=8192 queue_depth=64
 	_expect_eq "parameters' disk in configfs" "$(cat $CFS/blkex0/disk_name)" blkex0
 	_expect_eq "its power" "$(cat $CFS/blkex0/power)" 1
-	if rmdir $CFS/blkex0 2> /tmp/err; then
+	if rmdir $CFS/blkex0 2> "$TMPDIR"/err; then
 		_fail "rmdir of a parameters' disk succeeded"
 	fi
-	echo "rmdir blkex0: $(cat /tmp/err)"
+	echo "rmdir blkex0: $(cat "$TMPDIR"/err)"
 	_expect_eq "rescuers with one percpu disk" "$(_rescuers)" 1
 
 	# mkdir: off, the parameters' settings, its own index.
@@ -48,8 +48,8 @@ test_case() {
 	dev=/dev/blkex1
 	_wait_for_dev $dev
 	_expect_eq "size" "$(_dev_bytes $dev)" $((4 * mib))
-	head -c $((4 * mib)) /dev/urandom > /tmp/data
-	dd if=/tmp/data of=$dev bs=1M oflag=direct status=none
+	head -c $((4 * mib)) /dev/urandom > "$TMPDIR"/data
+	dd if="$TMPDIR"/data of=$dev bs=1M oflag=direct status=none
 	echo 0 > $dir/power
 	for ((d = 0; d < 50; d++)); do
 		[ -e $dev ] || break
@@ -59,7 +59,7 @@ test_case() {
 	[ ! -e /sys/kernel/debug/blk_example/blkex1 ] || _fail "debugfs directory remains after power=0"
 	echo 1 > $dir/power
 	_wait_for_dev $dev
-	cmp /tmp/data $dev || _fail "data lost across power 1-0-1"
+	cmp "$TMPDIR"/data $dev || _fail "data lost across power 1-0-1"
 	echo "data survives power 1-0-1"
 
 	# Resize while off: grow keeps the data, the rest reads zeroes.
@@ -68,7 +68,7 @@ test_case() {
 	echo 1 > $dir/power
 	_wait_for_dev $dev
 	_expect_eq "grown size" "$(_dev_bytes $dev)" $((8 * mib))
-	cmp -n $((4 * mib)) /tmp/data $dev || _fail "data lost in a grow"
+	cmp -n $((4 * mib)) "$TMPDIR"/data $dev || _fail "data lost in a grow"
 	cmp -n $((4 * mib)) -i 0:$((4 * mib)) /dev/zero $dev ||
 		_fail "the grown part is not zeroes"
 	# Shrink keeps what fits.
@@ -77,7 +77,7 @@ test_case() {
 	echo 1 > $dir/power
 	_wait_for_dev $dev
 	_expect_eq "shrunk size" "$(_dev_bytes $dev)" $mib
-	cmp -n $mib /tmp/data $dev || _fail "data lost in a shrink"
+	cmp -n $mib "$TMPDIR"/data $dev || _fail "data lost in a shrink"
 	# Grown again: what the shrink cut off is gone for good.
 	echo 0 > $dir/power
 	echo 8192 > $dir/num_sectors
@@ -105,8 +105,8 @@ test_case() {
 	_expect_eq "rescuers with percpu and two unbound disks" "$(_rescuers)" 2
 	dev2=/dev/$(cat $CFS/u2/disk_name)
 	_wait_for_dev "$dev2"
-	dd if=/tmp/data of="$dev2" bs=1M oflag=direct status=none
-	cmp /tmp/data "$dev2" || _fail "the unbound disk does not work"
+	dd if="$TMPDIR"/data of="$dev2" bs=1M oflag=direct status=none
+	cmp "$TMPDIR"/data "$dev2" || _fail "the unbound disk does not work"
 	rmdir $CFS/u1 $CFS/u2
 
 	# rmdir of a mounted disk: it goes, the file system sees errors.

@@ -22,14 +22,14 @@ _refused() {
 	local dir=$1 file=$2 want=$3 msg=$4 err disk
 	shift 4
 	disk=$(cat "$dir/disk_name")
-	dmesg -C
+	kmsg_mark
 	# shellcheck disable=SC2059 # a format may carry a NUL on purpose
 	if err=$(printf "$@" 2>&1 > "$dir/$file"); then
 		_fail "writing '$*' to $file succeeded"
 	fi
 	echo "$file <- '$(echo "$*" | cut -c1-40)': $err"
 	echo "$err" | grep -q "$want" || _fail "$file <- '$*': '$err', want '$want'"
-	dmesg | grep -q "blk_example: $disk: $msg" ||
+	kmsg_since | grep -q "blk_example: $disk: $msg" ||
 		_fail "no message '$disk: $msg' for $file <- '$*'"
 }
 
@@ -77,7 +77,7 @@ test_case() {
 		_refused $dir $f "Invalid argument" "$f: the value has a NUL" 'rw\000x'
 	done
 	_bad $dir wq_mode "percpu x"
-	dmesg | grep -q "blkex1: wq_mode=percpu x is not one of percpu, percpu-highpri, unbound, unbound-highpri$" ||
+	kmsg_since | grep -q "blkex1: wq_mode=percpu x is not one of percpu, percpu-highpri, unbound, unbound-highpri$" ||
 		_fail "wq_mode's message does not list the flavours"
 	_bad $dir power 2
 	_bad $dir power -1

@@ -33,12 +33,12 @@ test_case() {
 		--verify=crc32c --verify_backlog=256 --verify_fatal=1 \
 		--verify_state_save=0 &
 	fio_pid=$!
-	dd if=/dev/urandom of=/tmp/data bs=64k count=1 status=none
+	dd if=/dev/urandom of="$TMPDIR"/data bs=64k count=1 status=none
 	for ((i = 0; i < 50; i++)); do
 		dev=$(_cfs_new "c$i" num_sectors=2048)
-		dd if=/tmp/data of="$dev" bs=64k oflag=direct status=none ||
+		dd if="$TMPDIR"/data of="$dev" bs=64k oflag=direct status=none ||
 			_fail "write to $dev failed"
-		cmp -n 65536 /tmp/data "$dev" || _fail "$dev (c$i) does not read back"
+		cmp -n 65536 "$TMPDIR"/data "$dev" || _fail "$dev (c$i) does not read back"
 		rmdir "$CFS/c$i" || _fail "rmdir c$i failed"
 		[ ! -e "$dev" ] || sleep 0.2
 		kill -0 $fio_pid || _fail "fio ended early"

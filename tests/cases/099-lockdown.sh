@@ -33,11 +33,11 @@ test_case() {
 	echo "lockdown: $(cat $LOCKDOWN)"
 
 	# The point of the move: writable debugfs files are refused.
-	if echo 1 2> /tmp/err > /sys/kernel/debug/blk_example/blkex0/fail_nth; then
+	if echo 1 2> "$TMPDIR"/err > /sys/kernel/debug/blk_example/blkex0/fail_nth; then
 		_fail "a debugfs write succeeded under lockdown"
 	fi
-	echo "debugfs write: $(cat /tmp/err)"
-	grep -q "Operation not permitted" /tmp/err || _fail "the debugfs write did not fail with EPERM"
+	echo "debugfs write: $(cat "$TMPDIR"/err)"
+	grep -q "Operation not permitted" "$TMPDIR"/err || _fail "the debugfs write did not fail with EPERM"
 
 	dev=$(_cfs_new ld num_sectors=16384)
 	d=$CFS/ld
