@@ -33,6 +33,9 @@
 #                     e.g. TESTS='^00[1-5]-'; default: all
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
+#   TEST_LOCKDOWN=0|1 1: run 099-lockdown, which raises this machine's
+#                     lockdown to integrity until the next boot; default 0
+#                     (skipped). make test sets 1 in its VMs
 #   HERE_OUT=DIR      results; default build/test-results/here-KVER
 #   BLKEX_KO=FILE     a module built already: no build (make test passes
 #                     the one it built for the VM's kernel)
@@ -50,6 +53,7 @@ repo=$(readlink -f "$here/..")
 usage_noargs "$@"
 usage_uint TEST_SCALE_PCT BT_ATTACH_S
 usage_oneof HERE_TAP raw
+usage_oneof TEST_LOCKDOWN 0 1
 mapfile -t cases < <(usage_pick "$here/cases")
 [ "${#cases[@]}" -gt 0 ] || usage_fail "no case in tests/cases matches TESTS=${TESTS:-}"
 

@@ -86,7 +86,7 @@ for kver in "${kvers[@]}"; do
 		echo "export BT_ATTACH_S=${BT_ATTACH_S:-180}"
 		printf 'export TESTS=%q\n' "${TESTS:-.}"
 		echo "export BLKEX_KO=/mnt/repo/build/$kver/blk_example.ko"
-		echo "export HERE_OUT=/mnt/out HERE_TAP=raw"
+		echo "export HERE_OUT=/mnt/out HERE_TAP=raw TEST_LOCKDOWN=1"
 		echo "exec bash /mnt/repo/tests/here.sh"
 	} > "$out/suite-job.sh"
 
