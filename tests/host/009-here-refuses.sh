@@ -46,6 +46,14 @@ mapfile -t kvers < <("$repo/tests/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || _fail "no kernel with headers installed"
 headers=/lib/modules/${kvers[0]}/build
 
+# here.sh's knobs as the caller may have them (tests/run.sh passes TESTS
+# on): each _run starts without them.
+mapfile -t knobs < <(grep -ohE '\$\{[A-Z][A-Z0-9_]*' "$repo/tests/here.sh" | cut -c3- | sort -u)
+unset=()
+for knob in "${knobs[@]}"; do
+	unset+=(-u "$knob")
+done
+
 # _run WANT [VAR=VALUE...] [-- ARG...]: run the copy's tests/here.sh with
 # the stubs first on PATH, TMPDIR=$out/tmp and the VAR=VALUE settings (as
 # nobody if AS_NOBODY is set); it must exit WANT within 5 seconds. For a
@@ -63,7 +71,7 @@ _run() {
 	[ -z "${AS_NOBODY:-}" ] ||
 		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 	t0=$(date +%s%N)
-	"${as[@]}" env PATH="$out/stub:$PATH" TMPDIR="$out/tmp" "${env[@]}" \
+	"${as[@]}" env "${unset[@]}" PATH="$out/stub:$PATH" TMPDIR="$out/tmp" "${env[@]}" \
 		timeout 60 "$copy/tests/here.sh" "${args[@]}" \
 		> "$out/stdout" 2> "$out/stderr" < /dev/null || status=$?
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -87,7 +95,6 @@ _expect_in() {
 }
 
 # 1. Help, arguments and knobs.
-mapfile -t knobs < <(grep -ohE '\$\{[A-Z][A-Z0-9_]*' "$repo/tests/here.sh" | cut -c3- | sort -u)
 echo "knobs read: ${knobs[*]}"
 [ "${#knobs[@]}" -ge 9 ] || _fail "found only ${#knobs[@]} knobs in tests/here.sh"
 for opt in --help -h; do
