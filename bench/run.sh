@@ -20,23 +20,27 @@
 #   BENCH_WORKLOADS      of randread-4k randwrite-4k randrw70-4k
 #                        seqread-128k seqwrite-128k (bench/guest/workloads.sh)
 #                        [all five; Q randread-4k]
-#   BENCH_DEVICES        of blkex brd nullblk nullblk-softirq
-#                        (bench/guest/devices.sh) [all four]
+#   BENCH_DEVICES        of blkex brd nullblk nullblk-deferred nullblk-poll
+#                        loop-tmpfs loop-tmpfs-dio (bench/guest/devices.sh
+#                        says what each is; nullblk-poll runs only in the
+#                        polled phase) [all seven]
 #   BENCH_DEPTHS         iodepths [1 2 4 8 16 32 64 128; Q 1 16]
 #   BENCH_NUMJOBS        fio job counts [1 2; Q 1]
 #   BENCH_REPS=N         repeats of every point [3; Q 2]
 #   BENCH_RUNTIME=S      seconds of each point [3; Q 1]
 #   BENCH_RAMP=S         ramp-up seconds before each point (0 allowed) [1; Q 0]
 #   BENCH_MB=N           size of every device in MiB [256; Q 64]
-#   BENCH_WQ_MODES       workqueue flavours compared in phase 2, each
+#   BENCH_POLL_DEPTHS    iodepths of the polled phase (fio --hipri on
+#                        nullblk-poll) [1]
+#   BENCH_WQ_MODES       workqueue flavours compared in phase 3, each
 #                        WQ_MODE or WQ_MODE@WORK_CPU; WQ_MODE one of
 #                        percpu percpu-highpri unbound unbound-highpri,
 #                        WORK_CPU one of local next auto (blk_example's
 #                        wq_mode and work_cpu) [percpu@auto percpu@local
 #                        percpu@next percpu-highpri unbound
 #                        unbound-highpri; Q percpu@next unbound]
-#   BENCH_VARIANT_DEPTHS iodepths of phase 2 [1 32; Q 1 16]
-#   BENCH_STAGE_DEPTHS   iodepths of phase 3, the per-stage breakdown
+#   BENCH_VARIANT_DEPTHS iodepths of phase 3 [1 32; Q 1 16]
+#   BENCH_STAGE_DEPTHS   iodepths of phase 4, the per-stage breakdown
 #                        [BENCH_DEPTHS]
 #   BLKEX_ARGS           blk_example's module parameters, NAME=VALUE each
 #                        (modinfo blk_example) [none]
@@ -92,7 +96,7 @@ for mode in "${modes[@]}"; do
 	[[ $mode != *@* ]] || usage_in "BENCH_WQ_MODES work_cpu" "${mode#*@}" "${work_cpus[@]}"
 done
 usage_uint BENCH_DEPTHS BENCH_NUMJOBS BENCH_REPS BENCH_RUNTIME BENCH_MB \
-	BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_BOOTS
+	BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_POLL_DEPTHS BENCH_BOOTS
 USAGE_MIN=0 usage_uint BENCH_RAMP
 usage_blkex_args BLKEX_ARGS
 usage_vm_knobs
@@ -108,7 +112,8 @@ job=$out/sweep-job.sh
 {
 	for v in BENCH_MB BENCH_REPS BENCH_RUNTIME BENCH_RAMP BENCH_DEPTHS \
 		 BENCH_NUMJOBS BENCH_WORKLOADS BENCH_DEVICES BENCH_WQ_MODES \
-		 BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BLKEX_ARGS; do
+		 BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_POLL_DEPTHS \
+		 BLKEX_ARGS; do
 		[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	echo 'exec bash /mnt/repo/bench/guest/sweep.sh'

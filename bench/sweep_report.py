@@ -3,11 +3,13 @@
 """Turn one bench sweep into data, a Markdown report and PNG plots.
 
 Reads what bench/guest/sweep.sh and bench/hostload.sh left in RESULTS_DIR
-(points.log, raw/*.json, and if there: machine.txt, hostload.log,
-stages/*.txt) and writes, to OUT_DIR (default: RESULTS_DIR):
+(points.log, raw/*.json, and if there: machine.txt, devices.txt,
+irqs.log, hostload.log, stages/*.txt) and writes, to OUT_DIR (default:
+RESULTS_DIR):
   points.csv   one row per fio run, with the host's load during it
   summary.csv  median, min and max over repeats, and ratios to null_blk/brd
-  report.md    the ratio tables, the speed targets, stages, flagged points
+  report.md    the devices, the speed targets, where each device's
+               completions ran, the ratio tables, stages, flagged points
   plots/*.png  IOPS (or MiB/s), its ratio to null_blk, and latency
                (fio's lat, submission to completion) vs iodepth per
                workload; each stage's share and mean vs iodepth
@@ -25,19 +27,35 @@ import statistics
 import subprocess
 import sys
 
-DEVICES = ["blkex", "brd", "nullblk", "nullblk-softirq"]
+DEVICES = ["blkex", "brd", "nullblk", "nullblk-deferred", "nullblk-poll",
+           "loop-tmpfs", "loop-tmpfs-dio"]
 REFERENCE = "nullblk"  # null_blk memory_backed=1 irqmode=0
+# What each device stands for (bench/guest/devices.sh sets them up).
+DEVICE_ROLE = {
+    "blkex": "blk_example: completion deferred to a work item",
+    "brd": "the kernel's bio-based RAM disk, no blk-mq: the outer bound",
+    "nullblk": "null_blk irqmode=0: blk-mq, completed inline in queue_rq",
+    "nullblk-deferred": "null_blk irqmode=1 with one hardware queue: "
+                        "every completion in the BLOCK softirq",
+    "nullblk-poll": "null_blk with a poll queue, fio --hipri: polled "
+                    "completion (polled phase only)",
+    "loop-tmpfs": "loop over a tmpfs file, direct I/O off: the kernel's "
+                  "own workqueue-deferred driver",
+    "loop-tmpfs-dio": "the same with direct I/O on",
+}
 # Another process using more than this many host cores during a point may
 # have slowed the emulated CPU: the point is flagged in the report.
 LOADED_CORES = 0.5
 STAGES = ["wq_delay", "mutex_wait", "copy", "completion"]
-# One style per device, so that references whose lines overlap (null_blk
-# and null_blk with softirq completion often do) stay apart: colour, dash
-# and point type all differ.
+# One style per device, so that references whose lines overlap stay
+# apart: colour, dash and point type all differ.
 STYLE = {"blkex": "lc rgb '#d62728' dt 1 pt 7 ps 1.2",
          "brd": "lc rgb '#1f77b4' dt 2 pt 5",
          "nullblk": "lc rgb '#2ca02c' dt 3 pt 9 ps 1.4",
-         "nullblk-softirq": "lc rgb '#9467bd' dt 4 pt 4 ps 1.6"}
+         "nullblk-deferred": "lc rgb '#9467bd' dt 4 pt 4 ps 1.6",
+         "nullblk-poll": "lc rgb '#8c564b' dt 5 pt 13 ps 1.4",
+         "loop-tmpfs": "lc rgb '#ff7f0e' dt 2 pt 11 ps 1.4",
+         "loop-tmpfs-dio": "lc rgb '#17becf' dt 3 pt 6 ps 1.4"}
 PROG = "sweep_report.py"
 
 
@@ -77,6 +95,7 @@ def fio_metrics(path):
     # run has none and its latency plot shows lat's mean.
     lpct = sides[0]["lat_ns"].get("percentile", {})
     return {
+        "ios": ios,
         "iops": iops,
         "bw_kib": bw,
         "lat_mean_us": lat / 1000,
@@ -86,6 +105,26 @@ def fio_metrics(path):
         "lat_p50_us": lpct.get("50.000000", 0) / 1000,
         "lat_p99_us": lpct.get("99.000000", 0) / 1000,
     }
+
+
+def read_irqs(out):
+    """FILE -> (BLOCK softirqs, local timer irqs, call IPIs) of each point.
+
+    bench/guest/sweep.sh takes them from /proc/softirqs and
+    /proc/interrupts before and after each fio run, summed over the CPUs.
+    """
+    irqs = {}
+    try:
+        with open(f"{out}/irqs.log") as f:
+            for line in f:
+                try:
+                    path, block, loc, cal = line.split()
+                    irqs[path] = (int(block), int(loc), int(cal))
+                except ValueError:
+                    continue    # a line cut short when the VM died
+    except OSError:
+        pass
+    return irqs
 
 
 def host_load(samples, start, end):
@@ -104,6 +143,7 @@ def read_points(out):
                     samples.append((float(t), float(other)))
                 except ValueError:
                     continue    # a line cut short when the bench stopped
+    irqs = read_irqs(out)
     rows = []
     with open(f"{out}/points.log") as f:
         for n, line in enumerate(f, 1):
@@ -117,6 +157,9 @@ def read_points(out):
             row = {"label": label, "workload": wl, "numjobs": int(nj),
                    "iodepth": int(qd), "rep": int(rep)}
             row.update(fio_metrics(f"{out}/{path}"))
+            if path in irqs:
+                row["block_softirqs"], row["timer_irqs"], \
+                    row["call_ipis"] = irqs[path]
             other = host_load(samples, float(start), float(end))
             row["host_other_cores"] = round(other, 2)
             row["flagged"] = int(other > LOADED_CORES)
@@ -261,6 +304,68 @@ def targets(summary, grid, md, found):
                 for wl in ("randread-4k", "randwrite-4k")]
         line(f"IOPS with stages.bt attached >= 0.90x untraced, iodepth {qd}",
              vals, lambda v: v >= 0.90)
+
+
+def table_completions(rows, md):
+    """Where each device's completions ran: interrupts per I/O.
+
+    A device that defers its completions to the BLOCK softirq takes one
+    softirq per request (fewer when one softirq finds several); one that
+    completes them from a timer takes a local timer interrupt per request;
+    one that completes inline takes neither. Medians over the repeats of
+    the random reads (the 4k workload every run has), per device and depth.
+    """
+    pts = {}
+    for r in rows:
+        if "block_softirqs" not in r or not r["ios"]:
+            continue
+        if r["workload"] != "randread-4k" or r["numjobs"] != 1:
+            continue
+        pts.setdefault((r["label"], r["iodepth"]), []).append(r)
+    if not pts:
+        return
+    md.append("\n## Where completions ran: interrupts per I/O\n")
+    md.append("randread-4k, numjobs 1, median over repeats; counted from "
+              "/proc/softirqs and /proc/interrupts around each fio run, both "
+              "CPUs (I/Os are fio's, after any ramp). Inline completion "
+              "takes none of them per I/O; the BLOCK softirq, a timer or an "
+              "IPI about one.\n")
+    md.append("| device | iodepth | I/Os | BLOCK softirqs / I/O | "
+              "local timer irqs / I/O | call IPIs / I/O |")
+    md.append("|---|---|---|---|---|---|")
+    order = {d: i for i, d in enumerate(DEVICES)}
+    for (label, qd), rs in sorted(pts.items(), key=lambda kv: (
+            order.get(kv[0][0], len(order)), kv[0][0], kv[0][1])):
+        if label not in order:
+            continue
+        med = {k: statistics.median(r[k] / r["ios"] for r in rs)
+               for k in ("block_softirqs", "timer_irqs", "call_ipis")}
+        ios = statistics.median(r["ios"] for r in rs)
+        md.append(f"| {label} | {qd} | {ios:.0f} | "
+                  f"{med['block_softirqs']:.3f} | {med['timer_irqs']:.3f} | "
+                  f"{med['call_ipis']:.3f} |")
+
+
+def devices_md(results, md):
+    """The devices of the run: what each stands for and how it was set up."""
+    md.append("\n## Devices\n")
+    md.append("| device | stands for | set up as (devices.txt) |")
+    md.append("|---|---|---|")
+    setup = {}
+    try:
+        with open(f"{results}/devices.txt") as f:
+            for line in f:
+                name, _, rest = line.strip().partition(" ")
+                setup[name] = rest
+    except OSError:
+        pass
+    for d in DEVICES:
+        if d in setup or not setup:
+            md.append(f"| {d} | {DEVICE_ROLE[d]} | "
+                      f"{setup.get(d, 'no devices.txt in this run')} |")
+    md.append("\nAll 512-byte blocks, no I/O scheduler, run interleaved "
+              "point by point. Mixed workloads report total IOPS and their "
+              "reads' percentiles.")
 
 
 def table_variants(summary, md):
@@ -511,9 +616,10 @@ def report(args):
     out = args.out or results
     os.makedirs(out, exist_ok=True)
     rows = read_points(results)
-    fields = ["label", "workload", "numjobs", "iodepth", "rep", "iops",
+    fields = ["label", "workload", "numjobs", "iodepth", "rep", "ios", "iops",
               "bw_kib", "lat_mean_us", "lat_p50_us", "lat_p99_us",
               "clat_mean_us", "clat_p50_us", "clat_p99_us",
+              "block_softirqs", "timer_irqs", "call_ipis",
               "host_other_cores", "flagged"]
     write_csv(f"{out}/points.csv", rows, fields)
 
@@ -543,14 +649,10 @@ def report(args):
                   "measure emulated work, not host seconds, and repeat "
                   "whatever else the host runs. Compare devices by their "
                   "ratios; the absolute figures mean nothing outside QEMU.")
-    md.append("\nDevices: blkex = blk_example; brd = the kernel's bio-based "
-              "RAM disk; nullblk = null_blk memory_backed=1 irqmode=0; "
-              "nullblk-softirq = the same with irqmode=1. All 512-byte "
-              "blocks, no I/O scheduler, run interleaved point by point. "
-              "Mixed workloads report total IOPS and their reads' "
-              "percentiles.")
+    devices_md(results, md)
     found = []
     targets(summary, grid, md, found)
+    table_completions(rows, md)
     md.append("\n## Sweep")
     table_sweep(summary, grid, md)
     table_variants(summary, md)

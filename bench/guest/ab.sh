@@ -43,7 +43,7 @@ _load() {
 	_bench_dev_ready /dev/blkex0
 }
 
-_bench_nullb nullb0 0
+_bench_nullb nullb0 0 "$(nproc)" 0
 _bench_dev_ready /dev/nullb0
 
 mkdir -p "$out/raw"

@@ -111,7 +111,7 @@ workloads=(randread-4k randwrite-4k randrw70-4k seqread-128k seqwrite-128k)
 BENCH_WORKLOADS="randread-4k randred-4k" _run 2 bench/run.sh
 _expect_in "$out/stderr" "BENCH_WORKLOADS typo" randred-4k "${workloads[@]}"
 BENCH_DEVICES=nullb _run 2 bench/run.sh
-_expect_in "$out/stderr" "BENCH_DEVICES typo" nullb blkex brd nullblk-softirq
+_expect_in "$out/stderr" "BENCH_DEVICES typo" nullb blkex brd nullblk-deferred nullblk-poll loop-tmpfs loop-tmpfs-dio
 BENCH_WQ_MODES="unbound percpu@far" _run 2 bench/run.sh
 _expect_in "$out/stderr" "BENCH_WQ_MODES work_cpu typo" far local next auto
 BENCH_WQ_MODES=bound _run 2 bench/run.sh
