@@ -20,7 +20,8 @@
 # BENCH_POLL_DEPTHS (and on blk_example, if it has poll queues); (3)
 # blk_example's workqueue flavours (BENCH_WQ_MODES) side by side with
 # null_blk; (4) the per-stage breakdown and the cost of tracing (when
-# tracing/stages.bt exists).
+# tracing/stages.bt exists). The grid's knobs and defaults are in
+# bench/guest/grid.sh.
 set -euo pipefail
 
 repo=/mnt/repo
@@ -33,18 +34,8 @@ ko=$repo/build/$(uname -r)/blk_example.ko
 # shellcheck source=tracing/lib/bt.sh
 . "$repo/tracing/lib/bt.sh"
 
-: "${BENCH_MB:=256}"
-: "${BENCH_REPS:=3}"
-: "${BENCH_RUNTIME:=3}"
-: "${BENCH_RAMP:=1}"
-: "${BENCH_DEPTHS:=1 2 4 8 16 32 64 128}"
-: "${BENCH_NUMJOBS:=1 2}"
-: "${BENCH_WORKLOADS:=randread-4k randwrite-4k randrw70-4k seqread-128k seqwrite-128k}"
-: "${BENCH_DEVICES:=blkex brd nullblk nullblk-deferred nullblk-poll loop-tmpfs loop-tmpfs-dio}"
-: "${BENCH_WQ_MODES:=percpu@auto percpu@local percpu@next percpu-highpri unbound unbound-highpri}"
-: "${BENCH_VARIANT_DEPTHS:=1 32}"
-: "${BENCH_STAGE_DEPTHS:=$BENCH_DEPTHS}"
-: "${BENCH_POLL_DEPTHS:=1}"
+# shellcheck source=bench/guest/grid.sh
+. "$repo/bench/guest/grid.sh"
 : "${BLKEX_ARGS:=}"
 
 mkdir -p "$out/raw"
@@ -67,7 +58,7 @@ if [ -x "$repo/tracing/stages.bt" ] && command -v bpftrace > /dev/null; then
 	have_stages=1
 fi
 
-per_point=$((BENCH_RUNTIME + BENCH_RAMP + 1))
+per_point=$(( ($(bench_ms "$BENCH_RUNTIME") + $(bench_ms "$BENCH_RAMP")) / 1000 + 1 ))
 done_points=0
 skipped=0
 
@@ -159,10 +150,8 @@ if [ "${#polled[@]}" -gt 0 ] && [[ " ${devs[*]} " == *" blkex "* ]] &&
 	polled+=(blkex)
 fi
 cat /sys/block/blkex0/queue/io_poll > "$out/blkex-io-poll" 2> /dev/null || true
-total=$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * ${#devs[@]} +
-	  ${#polled[@]} * ${#pdepths[@]} * BENCH_REPS +
-	  ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS * 2 +
-	  have_stages * 2 * ${#sdepths[@]} * 2 * 2 ))
+total=$(bench_points "$have_stages" "${devs[@]}" "${polled[@]}")
+total=$((total + (${#polled[@]} > 1 ? ${#pdepths[@]} * BENCH_REPS : 0)))
 echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices (${up[*]}), $total points"
 # The time left is estimated from the points run so far, not the set-up.
 t0=$SECONDS
