@@ -58,22 +58,14 @@ if [ -x "$repo/tracing/stages.bt" ] && command -v bpftrace > /dev/null; then
 	have_stages=1
 fi
 
-per_point=$(( ($(bench_ms "$BENCH_RUNTIME") + $(bench_ms "$BENCH_RAMP")) / 1000 + 1 ))
 done_points=0
-skipped=0
 
+# _progress WHAT: the point about to run, as [N/TOTAL]. No time left:
+# guest time under icount is not the host's (idle spells jump ahead),
+# so bench/run.sh adds the host's estimate to these lines.
 _progress() {
-	local left eta ran
 	done_points=$((done_points + 1))
-	left=$((total - done_points))
-	ran=$((done_points - skipped))
-	if [ "$ran" -gt 1 ]; then
-		eta=$(( (SECONDS - t0) * left / (ran - 1) ))
-	else
-		eta=$((left * per_point))
-	fi
-	printf 'bench: [%d/%d] %s  %dm%02ds left (guest time)\n' "$done_points" \
-		"$total" "$*" $((eta / 60)) $((eta % 60))
+	printf 'bench: [%d/%d] %s\n' "$done_points" "$total" "$*"
 }
 
 # _point_file LABEL WORKLOAD NUMJOBS IODEPTH REP: the point's fio output.
@@ -106,7 +98,8 @@ _irq_counts() {
 	echo "$(_irq_sum /proc/softirqs BLOCK:) $(_irq_sum /proc/interrupts LOC:) $(_irq_sum /proc/interrupts CAL:)"
 }
 
-# _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]
+# _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]; HIPRI=1
+# in its environment polls (io_uring IOPOLL).
 _point() {
 	local label=$1 dev=$2 wl=$3 nj=$4 qd=$5 rep=$6 rw bs mix size file start
 	local -a i0 i1
@@ -115,14 +108,13 @@ _point() {
 	size=$((100 / nj))%
 	file=$(_point_file "$label" "$wl" "$nj" "$qd" "$rep")
 	if _point_done "$file"; then
-		skipped=$((skipped + 1))
 		_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep: done before"
 		return 0
 	fi
 	_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep"
 	read -ra i0 <<< "$(_irq_counts)"
 	start=$EPOCHREALTIME
-	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj \
+	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj HIPRI=${HIPRI:-0} \
 	RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP SIZE=$size \
 		fio "$repo/bench/sweep.fio" --output-format=json+ \
 		--output="$out/$file" "$@"
@@ -153,7 +145,6 @@ cat /sys/block/blkex0/queue/io_poll > "$out/blkex-io-poll" 2> /dev/null || true
 total=$(bench_points "$have_stages" "${devs[@]}" "${polled[@]}")
 total=$((total + (${#polled[@]} > 1 ? ${#pdepths[@]} * BENCH_REPS : 0)))
 echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices (${up[*]}), $total points"
-# The time left is estimated from the points run so far, not the set-up.
 t0=$SECONDS
 cat /sys/module/blk_example/parameters/{wq_mode,work_cpu} > "$out/blkex-wq-mode"
 
@@ -170,7 +161,7 @@ for wl in "${wls[@]}"; do
 	done
 done
 
-# (2) Polled: io_uring IOPOLL (fio --hipri), so the submitter reaps its
+# (2) Polled: io_uring IOPOLL (fio's hipri), so the submitter reaps its
 # own completions from the poll queue. Labelled NAME-hipri but for
 # nullblk-poll, which exists for this.
 for qd in "${pdepths[@]}"; do
@@ -178,7 +169,7 @@ for qd in "${pdepths[@]}"; do
 		for d in "${polled[@]}"; do
 			label=$d
 			[ "$d" = nullblk-poll ] || label=$d-hipri
-			_point "$label" "${BENCH_DEV[$d]}" randread-4k 1 "$qd" "$rep" --hipri
+			HIPRI=1 _point "$label" "${BENCH_DEV[$d]}" randread-4k 1 "$qd" "$rep"
 		done
 	done
 done
