@@ -161,23 +161,6 @@ trap 'kill "$sampler" 2> /dev/null || true' EXIT
 # (BENCH_RESUME=1, bench/guest/sweep.sh), up to BENCH_BOOTS boots in all,
 # as long as each boot finished at least one point; each dead boot's
 # console is kept as console.died-N.log.
-# _eta: the VM's output, with the time left (host time, from the points
-# run so far in this boot) added to each progress line of the sweep.
-_eta() {
-	local line n total first='' t0=$SECONDS left
-	while IFS= read -r line; do
-		if [[ $line =~ ^bench:\ \[([0-9]+)/([0-9]+)\] ]]; then
-			n=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]}
-			[ -n "$first" ] || { first=$n; t0=$SECONDS; }
-			if (( n > first )); then
-				left=$(( (SECONDS - t0) * (total - n) / (n - first) ))
-				line+="  ($((left / 60))m$(printf '%02d' $((left % 60)))s left)"
-			fi
-		fi
-		printf '%s\n' "$line"
-	done
-}
-
 echo "bench: results in $out"
 boots=${BENCH_BOOTS:-3}
 for (( boot = 1; ; boot++ )); do
@@ -185,7 +168,7 @@ for (( boot = 1; ; boot++ )); do
 	status=0
 	VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-14400} \
 	VM_QEMU_ARGS="${VM_QEMU_ARGS:-} $clock_args" \
-		"$repo/tests/vm/boot.sh" "$kver" "$job" "$out" | _eta || status=$?
+		"$repo/tests/vm/boot.sh" "$kver" "$job" "$out" || status=$?
 	[ "$status" != 0 ] || break
 	after=$(wc -l 2> /dev/null < "$out/points.log" || echo 0)
 	if (( boot >= boots || after <= before )); then

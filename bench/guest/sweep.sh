@@ -61,8 +61,8 @@ fi
 done_points=0
 
 # _progress WHAT: the point about to run, as [N/TOTAL]. No time left:
-# guest time under icount is not the host's (idle spells jump ahead),
-# so bench/run.sh adds the host's estimate to these lines.
+# guest time under icount is not the host's (idle spells jump ahead);
+# bench/run.sh's plan line gives the host's estimate.
 _progress() {
 	done_points=$((done_points + 1))
 	printf 'bench: [%d/%d] %s\n' "$done_points" "$total" "$*"
