@@ -98,7 +98,7 @@ _irq_counts() {
 	echo "$(_irq_sum /proc/softirqs BLOCK:) $(_irq_sum /proc/interrupts LOC:) $(_irq_sum /proc/interrupts CAL:)"
 }
 
-# _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]; HIPRI=1
+# _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]; hipri=1
 # in its environment polls (io_uring IOPOLL).
 _point() {
 	local label=$1 dev=$2 wl=$3 nj=$4 qd=$5 rep=$6 rw bs mix size file start
@@ -114,7 +114,7 @@ _point() {
 	_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep"
 	read -ra i0 <<< "$(_irq_counts)"
 	start=$EPOCHREALTIME
-	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj HIPRI=${HIPRI:-0} \
+	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj HIPRI=${hipri:-0} \
 	RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP SIZE=$size \
 		fio "$repo/bench/sweep.fio" --output-format=json+ \
 		--output="$out/$file" "$@"
@@ -169,7 +169,7 @@ for qd in "${pdepths[@]}"; do
 		for d in "${polled[@]}"; do
 			label=$d
 			[ "$d" = nullblk-poll ] || label=$d-hipri
-			HIPRI=1 _point "$label" "${BENCH_DEV[$d]}" randread-4k 1 "$qd" "$rep"
+			hipri=1 _point "$label" "${BENCH_DEV[$d]}" randread-4k 1 "$qd" "$rep"
 		done
 	done
 done
