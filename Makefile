@@ -11,7 +11,7 @@
 #   make test            the VM test suite on every installed kernel (tests/run.sh --help)
 #   make test-debug      ... on a lockdep + KASAN + kmemleak kernel (tests/debug/run.sh --help)
 #   make test-here       the suite on this machine's running kernel, as root, no VM (tests/here.sh --help)
-#   make bench           fio sweeps vs brd and null_blk in the VM (bench/run.sh --help)
+#   make bench           fio sweeps vs brd, null_blk and loop in the VM (bench/run.sh --help)
 #   make soak            fio verify + ext4 + faults in the VM (tests/soak/run.sh --help)
 #   make install         into $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates, then depmod for KVER
 #   make uninstall       ... and out again, then depmod for KVER

@@ -11,33 +11,41 @@
 # workload, device or workqueue flavour, a number that is not one, and a
 # kernel without headers or image.
 #
-# Environment (lists are space-separated; defaults in brackets):
+# Environment (lists are space-separated; defaults in brackets, from
+# bench/guest/grid.sh; Q: BENCH_QUICK=1's, F: BENCH_FULL=1's):
 #   KVER=V               the kernel [the newest with headers]
-#   BENCH_QUICK=0|1      1: two depths, one workload, short runs, proving
-#                        the pipeline produces every artefact (CI); it
-#                        changes the defaults marked Q [0]
+#   BENCH_QUICK=0|1      1: two depths, one workload, proving the pipeline
+#                        produces every artefact (CI) [0]
+#   BENCH_FULL=0|1       1: the whole grid, every depth 1..128, 3 s runs
+#                        after 1 s of ramp, loop-tmpfs-dio too: hours [0]
 #   BENCH_CLOCK=icount|wall  the guest's clock, see below [icount]
 #   BENCH_WORKLOADS      of randread-4k randwrite-4k randrw70-4k
 #                        seqread-128k seqwrite-128k (bench/guest/workloads.sh)
 #                        [all five; Q randread-4k]
-#   BENCH_DEVICES        of blkex brd nullblk nullblk-softirq
-#                        (bench/guest/devices.sh) [all four]
-#   BENCH_DEPTHS         iodepths [1 2 4 8 16 32 64 128; Q 1 16]
+#   BENCH_DEVICES        of blkex brd nullblk nullblk-deferred nullblk-poll
+#                        loop-tmpfs loop-tmpfs-dio (bench/guest/devices.sh
+#                        says what each is; nullblk-poll runs only in the
+#                        polled phase) [blkex brd nullblk nullblk-deferred
+#                        nullblk-poll loop-tmpfs; F all seven]
+#   BENCH_DEPTHS         iodepths [1 16 128; Q 1 16; F 1 2 4 8 16 32 64 128]
 #   BENCH_NUMJOBS        fio job counts [1 2; Q 1]
 #   BENCH_REPS=N         repeats of every point [3; Q 2]
-#   BENCH_RUNTIME=S      seconds of each point [3; Q 1]
-#   BENCH_RAMP=S         ramp-up seconds before each point (0 allowed) [1; Q 0]
-#   BENCH_MB=N           size of every device in MiB [256; Q 64]
-#   BENCH_WQ_MODES       workqueue flavours compared in phase 2, each
+#   BENCH_RUNTIME=T      time of each point, seconds or Nms [250ms; F 3]
+#   BENCH_RAMP=T         ramp-up before each point, seconds or Nms (0
+#                        allowed) [0; F 1]
+#   BENCH_MB=N           size of every device in MiB [64; F 256]
+#   BENCH_POLL_DEPTHS    iodepths of the polled phase (fio --hipri on
+#                        nullblk-poll) [1; F 1 16 128]
+#   BENCH_WQ_MODES       workqueue flavours compared in phase 3, each
 #                        WQ_MODE or WQ_MODE@WORK_CPU; WQ_MODE one of
 #                        percpu percpu-highpri unbound unbound-highpri,
 #                        WORK_CPU one of local next auto (blk_example's
 #                        wq_mode and work_cpu) [percpu@auto percpu@local
 #                        percpu@next percpu-highpri unbound
 #                        unbound-highpri; Q percpu@next unbound]
-#   BENCH_VARIANT_DEPTHS iodepths of phase 2 [1 32; Q 1 16]
-#   BENCH_STAGE_DEPTHS   iodepths of phase 3, the per-stage breakdown
-#                        [BENCH_DEPTHS]
+#   BENCH_VARIANT_DEPTHS iodepths of phase 3 [32; Q 16; F 1 32]
+#   BENCH_STAGE_DEPTHS   iodepths of phase 4, the per-stage breakdown
+#                        [32; Q 16; F BENCH_DEPTHS]
 #   BLKEX_ARGS           blk_example's module parameters, NAME=VALUE each
 #                        (modinfo blk_example) [none]
 #   BENCH_BOOTS=N        boots in all when the VM dies mid-sweep [3]
@@ -55,13 +63,9 @@ usage_kver KVER
 kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
 [ -n "$kver" ] || { echo "bench: no kernel with headers installed; run make deps" >&2; exit 2; }
 usage_oneof BENCH_QUICK 0 1
-
-if [ "${BENCH_QUICK:-0}" = 1 ]; then
-	: "${BENCH_DEPTHS:=1 16}" "${BENCH_WORKLOADS:=randread-4k}"
-	: "${BENCH_NUMJOBS:=1}" "${BENCH_REPS:=2}" "${BENCH_RUNTIME:=1}"
-	: "${BENCH_RAMP:=0}" "${BENCH_MB:=64}" "${BENCH_WQ_MODES:=percpu@next unbound}"
-	: "${BENCH_VARIANT_DEPTHS:=1 16}"
-fi
+usage_oneof BENCH_FULL 0 1
+[ "${BENCH_QUICK:-0}" = 0 ] || [ "${BENCH_FULL:-0}" = 0 ] ||
+	usage_fail "BENCH_QUICK=1 and BENCH_FULL=1: pick one"
 
 # The guest's clock. icount (default): QEMU advances guest time by the
 # instructions the vCPUs execute (-icount shift=0: 1 ns each; sleep=off:
@@ -80,6 +84,8 @@ esac
 . "$here/guest/workloads.sh"
 # shellcheck source=bench/guest/devices.sh
 . "$here/guest/devices.sh"
+# shellcheck source=bench/guest/grid.sh
+. "$here/guest/grid.sh"
 mapfile -t wls < <(printf '%s\n' "${!WORKLOAD[@]}" | sort)
 usage_oneof BENCH_WORKLOADS "${wls[@]}"
 mapfile -t devs < <(printf '%s\n' "${!BENCH_DEV[@]}" | sort)
@@ -91,11 +97,30 @@ for mode in "${modes[@]}"; do
 	usage_in "BENCH_WQ_MODES workqueue" "${mode%@*}" "${wq_modes[@]}"
 	[[ $mode != *@* ]] || usage_in "BENCH_WQ_MODES work_cpu" "${mode#*@}" "${work_cpus[@]}"
 done
-usage_uint BENCH_DEPTHS BENCH_NUMJOBS BENCH_REPS BENCH_RUNTIME BENCH_MB \
-	BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_BOOTS
-USAGE_MIN=0 usage_uint BENCH_RAMP
+usage_uint BENCH_DEPTHS BENCH_NUMJOBS BENCH_REPS BENCH_MB \
+	BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_POLL_DEPTHS BENCH_BOOTS
+if ! [[ $BENCH_RUNTIME =~ ^[0-9]+(ms)?$ ]] || (( 10#${BENCH_RUNTIME%ms} == 0 )); then
+	usage_fail "BENCH_RUNTIME: '$BENCH_RUNTIME' is not a time > 0 such as 2 (seconds) or 250ms"
+fi
+[[ $BENCH_RAMP =~ ^[0-9]+(ms)?$ ]] ||
+	usage_fail "BENCH_RAMP: '$BENCH_RAMP' is not a time such as 0, 1 (seconds) or 500ms"
 usage_blkex_args BLKEX_ARGS
 usage_vm_knobs
+
+# The plan: how many fio runs, and about how long. Host seconds measured
+# on this 2-core machine under the icount clock with other engineers' VMs
+# running (docs/bench/2026-12-03-default.md): a guest second of fio costs
+# about est_per_s, each run est_per_point more (fio's start under
+# emulation, the counters), and the build, the boot and the devices'
+# set-up est_fixed. A busier host stretches them all.
+est_per_s=7 est_per_point=3 est_fixed=150
+have_stages=0
+[ ! -x "$repo/tracing/stages.bt" ] || ! command -v bpftrace > /dev/null || have_stages=1
+read -ra plan_devs <<< "$BENCH_DEVICES"
+points=$(bench_points "$have_stages" "${plan_devs[@]}")
+run_ms=$(( $(bench_ms "$BENCH_RUNTIME") + $(bench_ms "$BENCH_RAMP") ))
+est=$(( est_fixed + points * (run_ms * est_per_s / 1000 + est_per_point) ))
+echo "bench: plan: $points fio runs of $BENCH_RUNTIME (ramp $BENCH_RAMP), $BENCH_REPS repeats, devices $BENCH_DEVICES; about $((est / 60)) min on a 2-core host shared with other VMs"
 
 out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-$kver}
 mkdir -p "$out"
@@ -108,7 +133,8 @@ job=$out/sweep-job.sh
 {
 	for v in BENCH_MB BENCH_REPS BENCH_RUNTIME BENCH_RAMP BENCH_DEPTHS \
 		 BENCH_NUMJOBS BENCH_WORKLOADS BENCH_DEVICES BENCH_WQ_MODES \
-		 BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BLKEX_ARGS; do
+		 BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_POLL_DEPTHS \
+		 BLKEX_ARGS; do
 		[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	echo 'exec bash /mnt/repo/bench/guest/sweep.sh'

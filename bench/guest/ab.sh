@@ -43,7 +43,7 @@ _load() {
 	_bench_dev_ready /dev/blkex0
 }
 
-_bench_nullb nullb0 0
+_bench_nullb nullb0 0 "$(nproc)" 0
 _bench_dev_ready /dev/nullb0
 
 mkdir -p "$out/raw"
@@ -59,7 +59,7 @@ for ((rep = 1; rep <= AB_REPS; rep++)); do
 		for qd in $AB_DEPTHS; do
 			echo "ab: rep $rep $name iodepth $qd"
 			DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd \
-			NUMJOBS=$AB_NUMJOBS RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP \
+			NUMJOBS=$AB_NUMJOBS RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP HIPRI=0 \
 			SIZE=$((100 / AB_NUMJOBS))% \
 				fio "$repo/bench/sweep.fio" --output-format=json --eta=never \
 				--output="$out/raw/${name}_qd${qd}_r$rep.json"

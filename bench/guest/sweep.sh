@@ -2,19 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The queue-depth sweep, run inside the VM by bench/run.sh. Writes to
-# /mnt/out: raw/*.json (fio json+ per point) and points.log (one line per
+# /mnt/out: raw/*.json (fio json+ per point), points.log (one line per
 # point: start and end time, device, workload, numjobs, iodepth, repeat,
-# file). Devices run interleaved point by point so drift in the emulated
-# CPU hits all of them alike.
+# file), irqs.log (per point: file, then how many BLOCK softirqs, local
+# timer interrupts and function-call IPIs the point took, summed over the
+# CPUs: where completions ran), devices.txt (each device and what it is,
+# or why it is left out). Devices run interleaved point by point so drift
+# in the emulated CPU hits all of them alike.
 #
 # BENCH_RESUME=1 (bench/run.sh, booting again after the VM died): the
 # points that points.log lists were finished by an earlier boot and are
 # skipped, so a crash costs the point it hit, not the run.
 #
 # Phases: (1) the sweep over BENCH_WORKLOADS x BENCH_NUMJOBS x BENCH_DEPTHS,
-# each point BENCH_REPS times for every device; (2) blk_example's workqueue
-# flavours (BENCH_WQ_MODES) side by side with null_blk; (3) the per-stage
-# breakdown and the cost of tracing (when tracing/stages.bt exists).
+# each point BENCH_REPS times for every device but nullblk-poll; (2) the
+# polled points: random reads on nullblk-poll with fio --hipri at
+# BENCH_POLL_DEPTHS (and on blk_example, if it has poll queues); (3)
+# blk_example's workqueue flavours (BENCH_WQ_MODES) side by side with
+# null_blk; (4) the per-stage breakdown and the cost of tracing (when
+# tracing/stages.bt exists). The grid's knobs and defaults are in
+# bench/guest/grid.sh.
 set -euo pipefail
 
 repo=/mnt/repo
@@ -27,57 +34,38 @@ ko=$repo/build/$(uname -r)/blk_example.ko
 # shellcheck source=tracing/lib/bt.sh
 . "$repo/tracing/lib/bt.sh"
 
-: "${BENCH_MB:=256}"
-: "${BENCH_REPS:=3}"
-: "${BENCH_RUNTIME:=3}"
-: "${BENCH_RAMP:=1}"
-: "${BENCH_DEPTHS:=1 2 4 8 16 32 64 128}"
-: "${BENCH_NUMJOBS:=1 2}"
-: "${BENCH_WORKLOADS:=randread-4k randwrite-4k randrw70-4k seqread-128k seqwrite-128k}"
-: "${BENCH_DEVICES:=blkex brd nullblk nullblk-softirq}"
-: "${BENCH_WQ_MODES:=percpu@auto percpu@local percpu@next percpu-highpri unbound unbound-highpri}"
-: "${BENCH_VARIANT_DEPTHS:=1 32}"
-: "${BENCH_STAGE_DEPTHS:=$BENCH_DEPTHS}"
+# shellcheck source=bench/guest/grid.sh
+. "$repo/bench/guest/grid.sh"
 : "${BLKEX_ARGS:=}"
 
 mkdir -p "$out/raw"
 if [ "${BENCH_RESUME:-0}" = 1 ]; then
-	touch "$out/points.log"
+	touch "$out/points.log" "$out/irqs.log"
 else
 	: > "$out/points.log"
+	: > "$out/irqs.log"
 fi
 read -ra depths <<< "$BENCH_DEPTHS"
 read -ra njs <<< "$BENCH_NUMJOBS"
 read -ra wls <<< "$BENCH_WORKLOADS"
-read -ra devs <<< "$BENCH_DEVICES"
 read -ra modes <<< "$BENCH_WQ_MODES"
 read -ra vdepths <<< "$BENCH_VARIANT_DEPTHS"
 read -ra sdepths <<< "$BENCH_STAGE_DEPTHS"
+read -ra pdepths <<< "$BENCH_POLL_DEPTHS"
 
 have_stages=0
 if [ -x "$repo/tracing/stages.bt" ] && command -v bpftrace > /dev/null; then
 	have_stages=1
 fi
 
-per_point=$((BENCH_RUNTIME + BENCH_RAMP + 1))
-total=$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * ${#devs[@]} +
-	  ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS * 2 +
-	  have_stages * 2 * ${#sdepths[@]} * 2 * 2 ))
 done_points=0
-skipped=0
 
+# _progress WHAT: the point about to run, as [N/TOTAL]. No time left:
+# guest time under icount is not the host's (idle spells jump ahead);
+# bench/run.sh's plan line gives the host's estimate.
 _progress() {
-	local left eta ran
 	done_points=$((done_points + 1))
-	left=$((total - done_points))
-	ran=$((done_points - skipped))
-	if [ "$ran" -gt 1 ]; then
-		eta=$(( (SECONDS - t0) * left / (ran - 1) ))
-	else
-		eta=$((left * per_point))
-	fi
-	printf 'bench: [%d/%d] %s  %dm%02ds left\n' "$done_points" "$total" \
-		"$*" $((eta / 60)) $((eta % 60))
+	printf 'bench: [%d/%d] %s\n' "$done_points" "$total" "$*"
 }
 
 # _point_file LABEL WORKLOAD NUMJOBS IODEPTH REP: the point's fio output.
@@ -91,31 +79,72 @@ _point_done() {
 	grep -q " $1\$" "$out/points.log"
 }
 
-# _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]
+# _irq_sum FILE KEY: the numbers on FILE's line that starts with KEY
+# (/proc/softirqs, /proc/interrupts), summed over the CPUs. Builtins only:
+# under emulation every process a point starts costs time.
+_irq_sum() {
+	local key rest v sum=0
+	while read -r key rest; do
+		[ "$key" = "$2" ] || continue
+		for v in $rest; do
+			[[ $v =~ ^[0-9]+$ ]] && sum=$((sum + v))
+		done
+		break
+	done < "$1"
+	echo "$sum"
+}
+
+_irq_counts() {
+	echo "$(_irq_sum /proc/softirqs BLOCK:) $(_irq_sum /proc/interrupts LOC:) $(_irq_sum /proc/interrupts CAL:)"
+}
+
+# _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]; hipri=1
+# in its environment polls (io_uring IOPOLL).
 _point() {
 	local label=$1 dev=$2 wl=$3 nj=$4 qd=$5 rep=$6 rw bs mix size file start
+	local -a i0 i1
 	shift 6
 	read -r rw bs mix <<< "${WORKLOAD[$wl]}"
 	size=$((100 / nj))%
 	file=$(_point_file "$label" "$wl" "$nj" "$qd" "$rep")
 	if _point_done "$file"; then
-		skipped=$((skipped + 1))
 		_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep: done before"
 		return 0
 	fi
 	_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep"
-	start=$(date +%s.%N)
-	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj \
+	read -ra i0 <<< "$(_irq_counts)"
+	start=$EPOCHREALTIME
+	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj HIPRI=${hipri:-0} \
 	RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP SIZE=$size \
 		fio "$repo/bench/sweep.fio" --output-format=json+ \
 		--output="$out/$file" "$@"
-	echo "$start $(date +%s.%N) $label $wl $nj $qd $rep $file" >> "$out/points.log"
+	read -ra i1 <<< "$(_irq_counts)"
+	echo "$file $((i1[0] - i0[0])) $((i1[1] - i0[1])) $((i1[2] - i0[2]))" >> "$out/irqs.log"
+	echo "$start $EPOCHREALTIME $label $wl $nj $qd $rep $file" >> "$out/points.log"
 }
 
-echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices, $total points"
+read -ra want <<< "$BENCH_DEVICES"
 # shellcheck disable=SC2086 # BLKEX_ARGS is a list of parameters
-bench_devices_up "$ko" $BLKEX_ARGS
-# The time left is estimated from the points run so far, not the set-up.
+bench_devices_up "$ko" "$out" "${want[@]}" -- $BLKEX_ARGS > "$out/devices.up"
+mapfile -t up < "$out/devices.up"
+rm -f "$out/devices.up"
+devs=()
+polled=()
+for d in "${up[@]}"; do
+	case $d in
+	nullblk-poll) polled+=(nullblk-poll) ;;
+	*) devs+=("$d") ;;
+	esac
+done
+# blk_example's polled points, once it has poll queues.
+if [ "${#polled[@]}" -gt 0 ] && [[ " ${devs[*]} " == *" blkex "* ]] &&
+   [ "$(cat /sys/block/blkex0/queue/io_poll)" = 1 ]; then
+	polled+=(blkex)
+fi
+cat /sys/block/blkex0/queue/io_poll > "$out/blkex-io-poll" 2> /dev/null || true
+total=$(bench_points "$have_stages" "${devs[@]}" "${polled[@]}")
+total=$((total + (${#polled[@]} > 1 ? ${#pdepths[@]} * BENCH_REPS : 0)))
+echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices (${up[*]}), $total points"
 t0=$SECONDS
 cat /sys/module/blk_example/parameters/{wq_mode,work_cpu} > "$out/blkex-wq-mode"
 
@@ -128,6 +157,19 @@ for wl in "${wls[@]}"; do
 					_point "$d" "${BENCH_DEV[$d]}" "$wl" "$nj" "$qd" "$rep"
 				done
 			done
+		done
+	done
+done
+
+# (2) Polled: io_uring IOPOLL (fio's hipri), so the submitter reaps its
+# own completions from the poll queue. Labelled NAME-hipri but for
+# nullblk-poll, which exists for this.
+for qd in "${pdepths[@]}"; do
+	for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+		for d in "${polled[@]}"; do
+			label=$d
+			[ "$d" = nullblk-poll ] || label=$d-hipri
+			hipri=1 _point "$label" "${BENCH_DEV[$d]}" randread-4k 1 "$qd" "$rep"
 		done
 	done
 done
@@ -160,7 +202,7 @@ _traced_point() {
 		echo "bench: $txt: stages.bt $BT_ERR" | tee -a "$out/stages/misses.log"
 }
 
-# (2) Workqueue flavours, each reloaded and compared with null_blk in turn.
+# (3) Workqueue flavours, each reloaded and compared with null_blk in turn.
 # An entry is WQ_MODE or WQ_MODE@WORK_CPU (work_cpu defaults to auto).
 for mode in "${modes[@]}"; do
 	cpu=auto
@@ -176,7 +218,7 @@ for mode in "${modes[@]}"; do
 	done
 done
 
-# (3) Where the time goes, and what tracing costs: at each depth a run with
+# (4) Where the time goes, and what tracing costs: at each depth a run with
 # tracing/stages.bt attached and one without, back to back, twice.
 if [ "$have_stages" = 1 ]; then
 	# shellcheck disable=SC2086 # BLKEX_ARGS is a list of parameters

@@ -81,7 +81,7 @@ declare -A reads=(
 	[tests/here.sh]="tests/here.sh"
 	[tests/soak/run.sh]="tests/soak/run.sh tests/vm/kernels.sh tests/vm/build-module.sh"
 	[tests/debug/run.sh]="tests/debug/run.sh tests/debug/build-kernel.sh"
-	[bench/run.sh]="bench/run.sh bench/guest/sweep.sh tests/vm/build-module.sh"
+	[bench/run.sh]="bench/run.sh bench/guest/sweep.sh bench/guest/grid.sh tests/vm/build-module.sh"
 	[bench/ab.sh]="bench/ab.sh bench/guest/ab.sh"
 	[bench/tracecost.sh]="bench/tracecost.sh bench/ab.sh bench/guest/ab.sh"
 )
@@ -99,21 +99,21 @@ for entry in "${!reads[@]}"; do
 	_expect_in "$out/stderr" "$entry --no-such-option" "Usage:" "--no-such-option"
 done
 
-# bench/run.sh's help gives the guest's defaults: each `: "${BENCH_X:=V}"`
-# of bench/guest/sweep.sh, V's words in the help.
+# bench/run.sh's help gives the grid's defaults: each `: "${BENCH_X:=V}"`
+# of bench/guest/grid.sh, V's words in the help.
 _run 0 bench/run.sh --help
 while read -r knob value; do
 	[[ $value == \$* ]] && continue
 	read -ra words <<< "$value"
 	_expect_in "$out/stdout" "bench/run.sh --help, $knob's default" "$knob" "${words[@]}"
-done < <(sed -n 's/^: "\${\(BENCH_[A-Z_]*\):=\(.*\)}"$/\1 \2/p' "$repo/bench/guest/sweep.sh")
+done < <(sed -n 's/^: "\${\(BENCH_[A-Z_]*\):=\(.*\)}"$/\1 \2/p' "$repo/bench/guest/grid.sh")
 
 # 2. Misspelt names and numbers fail at once, naming the valid values.
 workloads=(randread-4k randwrite-4k randrw70-4k seqread-128k seqwrite-128k)
 BENCH_WORKLOADS="randread-4k randred-4k" _run 2 bench/run.sh
 _expect_in "$out/stderr" "BENCH_WORKLOADS typo" randred-4k "${workloads[@]}"
 BENCH_DEVICES=nullb _run 2 bench/run.sh
-_expect_in "$out/stderr" "BENCH_DEVICES typo" nullb blkex brd nullblk-softirq
+_expect_in "$out/stderr" "BENCH_DEVICES typo" nullb blkex brd nullblk-deferred nullblk-poll loop-tmpfs loop-tmpfs-dio
 BENCH_WQ_MODES="unbound percpu@far" _run 2 bench/run.sh
 _expect_in "$out/stderr" "BENCH_WQ_MODES work_cpu typo" far local next auto
 BENCH_WQ_MODES=bound _run 2 bench/run.sh
