@@ -40,6 +40,22 @@ bench_ms() {
 	esac
 }
 
+# bench_lists: the grid's lists as arrays, for bench_points and the sweep:
+# depths njs wls modes vdepths sdepths pdepths. Bash scoping gives them to
+# the caller, as its locals if it declared them so.
+bench_lists() {
+	# shellcheck disable=SC2034 # used by the callers
+	{
+		read -ra depths <<< "$BENCH_DEPTHS"
+		read -ra njs <<< "$BENCH_NUMJOBS"
+		read -ra wls <<< "$BENCH_WORKLOADS"
+		read -ra modes <<< "$BENCH_WQ_MODES"
+		read -ra vdepths <<< "$BENCH_VARIANT_DEPTHS"
+		read -ra sdepths <<< "$BENCH_STAGE_DEPTHS"
+		read -ra pdepths <<< "$BENCH_POLL_DEPTHS"
+	}
+}
+
 # bench_points STAGES DEVICE...: the fio runs of the grid with these
 # devices (the polled device runs only in the polled phase), STAGES 1 if
 # the stage phase runs.
@@ -53,13 +69,7 @@ bench_points() {
 		*) sweep=$((sweep + 1)) ;;
 		esac
 	done
-	read -ra depths <<< "$BENCH_DEPTHS"
-	read -ra njs <<< "$BENCH_NUMJOBS"
-	read -ra wls <<< "$BENCH_WORKLOADS"
-	read -ra modes <<< "$BENCH_WQ_MODES"
-	read -ra vdepths <<< "$BENCH_VARIANT_DEPTHS"
-	read -ra sdepths <<< "$BENCH_STAGE_DEPTHS"
-	read -ra pdepths <<< "$BENCH_POLL_DEPTHS"
+	bench_lists
 	n=$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * sweep +
 	      polled * ${#pdepths[@]} * BENCH_REPS +
 	      ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS * 2 +

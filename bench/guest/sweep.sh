@@ -45,13 +45,7 @@ else
 	: > "$out/points.log"
 	: > "$out/irqs.log"
 fi
-read -ra depths <<< "$BENCH_DEPTHS"
-read -ra njs <<< "$BENCH_NUMJOBS"
-read -ra wls <<< "$BENCH_WORKLOADS"
-read -ra modes <<< "$BENCH_WQ_MODES"
-read -ra vdepths <<< "$BENCH_VARIANT_DEPTHS"
-read -ra sdepths <<< "$BENCH_STAGE_DEPTHS"
-read -ra pdepths <<< "$BENCH_POLL_DEPTHS"
+bench_lists
 
 have_stages=0
 if [ -x "$repo/tracing/stages.bt" ] && command -v bpftrace > /dev/null; then
