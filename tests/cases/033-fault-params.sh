@@ -29,38 +29,21 @@ _snapshot() {
 	done
 }
 
-# _refused DISK FILE ERRNO_TEXT MESSAGE FORMAT [ARG]: printf FORMAT ARG to
-# DISK's FILE in one write; it must fail with ERRNO_TEXT, and the kernel
-# must log "blk_example: DISK: MESSAGE" (a grep pattern).
-_refused() {
-	local disk=$1 file=$2 want=$3 msg=$4 err
-	shift 4
-	kmsg_mark
-	# shellcheck disable=SC2059 # a format may carry a NUL on purpose
-	if err=$(printf "$@" 2>&1 > $DBG/"$disk"/"$file"); then
-		_fail "writing '$*' to $file succeeded"
-	fi
-	echo "$file <- '$(echo "$*" | cut -c1-48)': $err"
-	echo "$err" | grep -q "$want" || _fail "$file <- '$*': '$err', want '$want'"
-	kmsg_since | grep -q "blk_example: $disk: $msg" ||
-		_fail "no message '$msg' for $file <- '$*'"
-}
-
 # _bad_write DISK FILE VALUE: the write must fail with EINVAL and a message.
 _bad_write() {
-	_refused "$1" "$2" "Invalid argument" "$2" '%s\n' "$3"
+	_cfs_refused "$DBG/$1" "$2" "Invalid argument" "$2" '%s\n' "$3"
 }
 
 # _bad_write_nul DISK FILE FORMAT: printf FORMAT (with a \000 in it) in one
 # write must fail with EINVAL and a message about the NUL.
 _bad_write_nul() {
-	_refused "$1" "$2" "Invalid argument" "$2: the value has a NUL" "$3"
+	_cfs_refused "$DBG/$1" "$2" "Invalid argument" "$2: the value has a NUL" "$3"
 }
 
 # _full_write DISK VALUE WHAT: a badblocks write that the full table cannot
 # take must fail with ENOSPC and a message saying WHAT.
 _full_write() {
-	_refused "$1" badblocks "No space left on device" "badblocks: $2 $3" \
+	_cfs_refused "$DBG/$1" badblocks "No space left on device" "badblocks: $2 $3" \
 		'%s\n' "$2"
 }
 

@@ -15,30 +15,12 @@ _snapshot() {
 	done
 }
 
-# _refused DIR FILE ERRNO_TEXT MESSAGE FORMAT [ARG]: printf FORMAT ARG to
-# FILE in one write; it must fail with ERRNO_TEXT and the kernel must log
-# "blk_example: DISK: MESSAGE" (a grep pattern).
-_refused() {
-	local dir=$1 file=$2 want=$3 msg=$4 err disk
-	shift 4
-	disk=$(cat "$dir/disk_name")
-	kmsg_mark
-	# shellcheck disable=SC2059 # a format may carry a NUL on purpose
-	if err=$(printf "$@" 2>&1 > "$dir/$file"); then
-		_fail "writing '$*' to $file succeeded"
-	fi
-	echo "$file <- '$(echo "$*" | cut -c1-40)': $err"
-	echo "$err" | grep -q "$want" || _fail "$file <- '$*': '$err', want '$want'"
-	kmsg_since | grep -q "blk_example: $disk: $msg" ||
-		_fail "no message '$disk: $msg' for $file <- '$*'"
-}
-
 _bad() {
-	_refused "$1" "$2" "Invalid argument" "$2" '%s\n' "$3"
+	_cfs_refused "$1" "$2" "Invalid argument" "$2" '%s\n' "$3"
 }
 
 _busy() {
-	_refused "$1" "$2" "Device or resource busy" "$2 cannot change while the disk is powered on" '%s\n' "$3"
+	_cfs_refused "$1" "$2" "Device or resource busy" "$2 cannot change while the disk is powered on" '%s\n' "$3"
 }
 
 test_case() {
@@ -57,7 +39,7 @@ test_case() {
 		_bad $dir $f "$long"
 		_bad $dir $f "8 x"
 		_bad $dir $f 12abc
-		_refused $dir $f "Invalid argument" "$f: the value has a NUL" '5\0009'
+		_cfs_refused $dir $f "Invalid argument" "$f: the value has a NUL" '5\0009'
 	done
 	_bad $dir num_sectors 0
 	_bad $dir num_sectors 36028797018963968
@@ -74,7 +56,7 @@ test_case() {
 		_bad $dir $f ""
 		_bad $dir $f fastest
 		_bad $dir $f 1
-		_refused $dir $f "Invalid argument" "$f: the value has a NUL" 'rw\000x'
+		_cfs_refused $dir $f "Invalid argument" "$f: the value has a NUL" 'rw\000x'
 	done
 	_bad $dir wq_mode "percpu x"
 	kmsg_since | grep -q "blkex1: wq_mode=percpu x is not one of percpu, percpu-highpri, unbound, unbound-highpri$" ||
@@ -87,13 +69,13 @@ test_case() {
 	_bad $dir badblocks +10-5
 	_bad $dir badblocks +0-8192
 	_bad $dir badblocks "$long"
-	_refused $dir badblocks "Invalid argument" "badblocks: the value has a NUL" '+1-2\000x'
+	_cfs_refused $dir badblocks "Invalid argument" "badblocks: the value has a NUL" '+1-2\000x'
 	_expect_eq "settings after bad writes" "$(_snapshot $dir)" "$before"
 
 	# A size that is no multiple of the block size fails at power-on.
 	echo 4096 > $dir/logical_block_size
 	echo 4097 > $dir/num_sectors
-	_refused $dir power "Invalid argument" "num_sectors=4097 is not a multiple of logical_block_size/512 (8)" '1\n'
+	_cfs_refused $dir power "Invalid argument" "num_sectors=4097 is not a multiple of logical_block_size/512 (8)" '1\n'
 	_expect_eq "power after a refused power-on" "$(cat $dir/power)" 0
 	echo 4096 > $dir/num_sectors
 

@@ -65,15 +65,6 @@ _knobs() {
 		grep -vxE 'BASH_SOURCE|BENCH_RESUME' | sort -u
 }
 
-# _expect_in FILE WHAT WORD...: every WORD appears in FILE.
-_expect_in() {
-	local file=$1 what=$2 w
-	shift 2
-	for w in "$@"; do
-		grep -qF -- "$w" "$file" || _fail "$what: no '$w' in it"
-	done
-}
-
 # 1. --help and -h, and what each help must name.
 vm_knobs=$(_knobs "$repo/tests/vm/boot.sh")
 declare -A reads=(

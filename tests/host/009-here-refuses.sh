@@ -85,15 +85,6 @@ _run() {
 	[ ! -e "$copy/build" ] || _fail "${env[*]} here.sh ${args[*]}: created build/: $(ls "$copy/build")"
 }
 
-# _expect_in FILE WHAT WORD...: every WORD appears in FILE.
-_expect_in() {
-	local file=$1 what=$2 w
-	shift 2
-	for w in "$@"; do
-		grep -qF -- "$w" "$file" || _fail "$what: no '$w' in it"
-	done
-}
-
 # 1. Help, arguments and knobs.
 echo "knobs read: ${knobs[*]}"
 [ "${#knobs[@]}" -ge 9 ] || _fail "found only ${#knobs[@]} knobs in tests/here.sh"

@@ -105,6 +105,25 @@ _cfs_new() {
 	echo "$disk"
 }
 
+# _cfs_refused DIR FILE ERRNO_TEXT MESSAGE FORMAT [ARG]: printf FORMAT ARG
+# to the configfs disk DIR's FILE in one write; it must fail with
+# ERRNO_TEXT, and the kernel must log "blk_example: DISK: MESSAGE" (a grep
+# pattern), DISK being DIR's disk_name.
+_cfs_refused() {
+	local dir=$1 file=$2 want=$3 msg=$4 err disk
+	shift 4
+	disk=$(cat "$dir/disk_name")
+	kmsg_mark
+	# shellcheck disable=SC2059 # a format may carry a NUL on purpose
+	if err=$(printf "$@" 2>&1 > "$dir/$file"); then
+		_fail "writing '$*' to $file succeeded"
+	fi
+	echo "$file <- '$(echo "$*" | cut -c1-48)': $err"
+	echo "$err" | grep -q "$want" || _fail "$file <- '$*': '$err', want '$want'"
+	kmsg_since | grep -q "blk_example: $disk: $msg" ||
+		_fail "no message '$disk: $msg' for $file <- '$*'"
+}
+
 # _cfs_rm_all: rmdir every disk made with mkdir (the parameters' disks
 # refuse rmdir and go with rmmod).
 _cfs_rm_all() {
