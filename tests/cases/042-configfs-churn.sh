@@ -57,12 +57,7 @@ test_case() {
 	fi
 	echo "racing loops done"
 
-	kill -0 $fio_pid || _fail "fio ended early"
-	kill -TERM $fio_pid
-	wait $fio_pid || true
-	_expect_eq "fio errors" "$(_fio_field "['jobs'][0]['error']")" 0
-	[ "$(_fio_field "['jobs'][0]['read']['io_bytes']")" -gt 0 ] ||
-		_fail "fio verified nothing"
+	_fio_stop $fio_pid early
 	_expect_eq "disks left" "$(find /sys/block -maxdepth 1 -name 'blkex*' | wc -l)" 1
 	_unload
 }

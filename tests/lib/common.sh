@@ -84,6 +84,19 @@ d = json.loads(text[text.index("{"):])  # fio may print warnings first
 print(eval("d" + sys.argv[2]))' "$FIO_JSON" "$1"
 }
 
+# _fio_stop PID WHEN: a fio started in the background (its JSON to
+# FIO_JSON) must still be running (else "fio ended WHEN"); stop it and
+# check that it read something and no job failed. fio exits non-zero on
+# SIGTERM, so its JSON says whether a job failed.
+_fio_stop() {
+	kill -0 "$1" || _fail "fio ended $2"
+	kill -TERM "$1"
+	wait "$1" || true
+	_expect_eq "fio errors" "$(_fio_field "['jobs'][0]['error']")" 0
+	[ "$(_fio_field "['jobs'][0]['read']['io_bytes']")" -gt 0 ] ||
+		_fail "fio verified nothing"
+}
+
 # _expect_eq WHAT GOT WANT
 _expect_eq() {
 	[ "$2" = "$3" ] || _fail "$1: got '$2', want '$3'"
