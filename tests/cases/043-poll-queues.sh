@@ -107,7 +107,8 @@ test_case() {
 	mkdir "$dir"
 	_cfs_refused "$dir" poll_queues "Invalid argument" "poll_queues=abc is not a number" '%s\n' abc
 	_cfs_refused "$dir" poll_queues "Invalid argument" "poll_queues=99999 is out of range" '%s\n' 99999
-	_expect_eq "poll_queues after bad writes" "$(cat "$dir/poll_queues")" 0
+	# A new disk starts with the parameters' settings: poll_queues=1.
+	_expect_eq "poll_queues after bad writes" "$(cat "$dir/poll_queues")" 1
 	rmdir "$dir"
 	dev=$(_cfs_new polled num_sectors=16384 hw_queues=1 poll_queues=2)
 	_expect_eq "configfs disk io_poll" "$(cat "/sys/block/${dev#/dev/}/queue/io_poll")" 1
