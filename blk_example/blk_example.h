@@ -47,6 +47,7 @@ struct blkex_queue {
 	atomic_t inflight;		/* started and not yet completed */
 	atomic_t stages_seq;		/* blkex_rq_stages events emitted */
 	unsigned int alone_run;		/* work_cpu=auto: lone requests in a row */
+	bool polled;			/* a poll queue (HCTX_TYPE_POLL) */
 	struct work_struct kick;	/* queued by .commit_rqs */
 	struct blkex_dev *dev;
 };

@@ -345,6 +345,11 @@ void blkex_kick_work(struct work_struct *work)
  * next request overlaps and auto switches. The count is a per-queue hint,
  * updated without a lock; a lost update only delays a switch. The CPU is
  * a hint too: if it goes offline the workqueue still runs the work.
+ *
+ * On a poll queue auto always hands off: the submitter stays on its CPU
+ * polling (blkex_poll()), and a worker woken there would preempt it to do
+ * what it is spinning to do. On the next CPU the worker only backs the
+ * poller up. docs/bench/2026-12-03-poll-queues.md has the measurement.
  */
 static int blkex_work_cpu(struct blkex_queue *bq, bool alone)
 {
@@ -355,7 +360,7 @@ static int blkex_work_cpu(struct blkex_queue *bq, bool alone)
 	case BLKEX_WORK_LOCAL:
 		return cpu;
 	case BLKEX_WORK_AUTO:
-		if (!alone) {
+		if (!alone || bq->polled) {
 			WRITE_ONCE(bq->alone_run, 0);
 			break;
 		}
@@ -546,8 +551,11 @@ static int blkex_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
 			   unsigned int hctx_idx)
 {
 	struct blkex_dev *dev = data;
+	struct blkex_queue *bq = &dev->queues[hctx_idx];
 
-	hctx->driver_data = &dev->queues[hctx_idx];
+	/* The poll map's queues are the last ones (blkex_map_queues()). */
+	bq->polled = hctx_idx >= dev->nr_queues - dev->nr_poll_queues;
+	hctx->driver_data = bq;
 	return 0;
 }
 

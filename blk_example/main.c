@@ -130,7 +130,7 @@ struct blkex_eparam blkex_param_work_cpu = {
 	.val = BLKEX_WORK_AUTO,
 };
 module_param_cb(work_cpu, &blkex_eparam_ops, &blkex_param_work_cpu, 0444);
-MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local (the submitting CPU), next (the CPU after it) or auto (next while requests overlap, local after a run of lone requests). Ignored by unbound workqueues. Default: auto");
+MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local (the submitting CPU), next (the CPU after it) or auto (next while requests overlap or on a poll queue, local after a run of lone requests). Ignored by unbound workqueues. Default: auto");
 
 #define BLKEX_NR_WQ_MODES	ARRAY_SIZE(blkex_wq_mode_names)
 
