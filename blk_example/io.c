@@ -185,13 +185,6 @@ static blk_status_t blkex_serve(struct blkex_dev *dev, struct blkex_cmd *cmd)
 	}
 }
 
-/*
- * Serve a batch taken off a pending list, oldest request first. A request
- * hung by fault injection is handed to .timeout instead of completed: from
- * the moment its state says DROPPED, .timeout may end it and the tag may
- * be reused, so the handler has read its next pointer before and touches
- * it no more.
- */
 /* The latest time a request of @batch may be served at (delay_us). */
 static u64 blkex_batch_due(struct llist_node *batch)
 {
@@ -219,6 +212,9 @@ static struct llist_node *blkex_batch_start(struct llist_node *batch)
 /*
  * Complete a served batch, store_mutex dropped; returns how many were
  * completed. A completed request may be reused at once: read next first.
+ * A request hung by fault injection is handed to .timeout instead: from
+ * the moment its state says DROPPED, .timeout may end it and the tag may
+ * be reused, so its next pointer is read before and it is touched no more.
  */
 static int blkex_batch_complete(struct llist_node *batch)
 {
@@ -236,6 +232,10 @@ static int blkex_batch_complete(struct llist_node *batch)
 	return nr;
 }
 
+/*
+ * Serve a batch taken off a pending list, oldest request first, as a work
+ * item does: sleep an injected delay, copy under store_mutex, complete.
+ */
 static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 {
 	struct blkex_cmd *cmd;
