@@ -8,5 +8,5 @@ set -euo pipefail
 # shellcheck source=tests/debug/planted/lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-_plant_run sleep-in-atomic BLKEX_PLANT_SLEEP_IN_ATOMIC 003-zero-read \
+_plant_run sleep-in-atomic 003-zero-read \
 	'BUG: sleeping function called from invalid context'

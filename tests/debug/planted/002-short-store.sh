@@ -9,5 +9,5 @@ set -euo pipefail
 # shellcheck source=tests/debug/planted/lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-_plant_run short-store BLKEX_PLANT_SHORT_STORE 005-bounds \
+_plant_run short-store 005-bounds \
 	'BUG: KASAN: vmalloc-out-of-bounds'

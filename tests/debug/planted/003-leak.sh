@@ -8,5 +8,5 @@ set -euo pipefail
 # shellcheck source=tests/debug/planted/lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-_plant_run leak BLKEX_PLANT_LEAK 001-load-size \
+_plant_run leak 001-load-size \
 	'kmemleak: unreferenced object'
