@@ -29,8 +29,9 @@
 #   KVER=RELEASE      the kernel to build for; default `uname -r`, and it
 #                     must be the running one
 #   KDIR=DIR          its build tree; default /lib/modules/KVER/build
-#   TESTS=REGEX       only the cases whose file name matches (bash =~),
-#                     e.g. TESTS='^00[1-5]-'; default: all
+#   TESTS=REGEX       only the cases whose file name or GROUP/NAME
+#                     matches (bash =~), e.g. TESTS='^00[1-5]-' or
+#                     '^tracing/' (groups: core, tracing, faults); default: all
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
 #   TEST_LOCKDOWN=0|1 1: run 099-lockdown, which raises this machine's
@@ -200,7 +201,7 @@ fi
 why="the suite stopped before it"
 [ -n "$ko" ] || why="no module to run it with"
 for c in "${cases[@]:$((n - nbuild))}"; do
-	_result "not ok - $(basename "$c" .sh) # not run: $why"
+	_result "not ok - $(usage_case_name "$here/cases" "$c") # not run: $why"
 done
 
 [ -n "$raw" ] || echo "$passed passed, $failed failed, $skipped skipped"

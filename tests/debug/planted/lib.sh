@@ -14,7 +14,7 @@ planted_here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 repo=$(readlink -f "$planted_here/../../..")
 
 # _plant_run NAME CASE PATTERN: build with patches/NAME.patch, run
-# tests/cases/CASE.sh on the debug kernel, expect "not ok" and PATTERN (an
+# tests/cases/CASE.sh (CASE is GROUP/NNN-NAME) on the debug kernel, expect "not ok" and PATTERN (an
 # extended regex) in the kernel log the suite kept for that case.
 _plant_run() {
 	local name=$1 case=$2 pattern=$3 kver
@@ -39,7 +39,7 @@ _plant_run() {
 		{ echo "FAIL: $case did not run"; return 1; }
 	grep -q "^not ok - $case" "$out/suite.out" ||
 		{ echo "FAIL: $case passed with $name.patch: the debug kernel missed the planted bug"; return 1; }
-	grep -Eq "$pattern" "$out/logs/$case.kmsg" ||
+	grep -Eq "$pattern" "$out/logs/${case##*/}.kmsg" ||
 		{ echo "FAIL: $case failed, but its kernel log has no '$pattern'"; return 1; }
-	echo "caught: $(grep -Em 1 "$pattern" "$out/logs/$case.kmsg")"
+	echo "caught: $(grep -Em 1 "$pattern" "$out/logs/${case##*/}.kmsg")"
 }

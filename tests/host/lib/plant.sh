@@ -27,7 +27,7 @@ _plant_setup() {
 # _plant_boot NAME KVER PATCHES CASE [VAR=VALUE...]: build with PATCHES
 # (PLANT_PATCHES of tests/vm/build-module.sh) and KCFLAGS as the caller
 # has it into build/planted/NAME, boot KVER with VM_APPEND as the caller
-# has it, and run tests/cases/CASE.sh there with the VAR=VALUE settings exported.
+# has it, and run tests/cases/CASE.sh (CASE is GROUP/NNN-NAME) there with the VAR=VALUE settings exported.
 # The VM's output is in $PLANT_OUT/NAME; suite.out holds the case's TAP
 # line.
 _plant_boot() {
