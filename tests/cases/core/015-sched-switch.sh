@@ -45,7 +45,7 @@ _sched() {
 test_case() {
 	local s round rounds ios FIO_S scheds=(none mq-deadline)
 	Q=/sys/block/blkex0/queue
-	# SCHED_ROUNDS: tests/host/005-plant-sched-uaf.sh runs more rounds;
+	# SCHED_ROUNDS: tests/host/driver/005-plant-sched-uaf.sh runs more rounds;
 	# at least 4, so that a scaled-down run (the debug lane's 10%) still
 	# starts one round under each scheduler.
 	rounds=${SCHED_ROUNDS:-$(_scaled 12)}

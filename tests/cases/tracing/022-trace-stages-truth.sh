@@ -42,7 +42,7 @@ DESCRIPTION="stages.bt's counts, means and 1-in-8 sample against fio"
 # stage's p99 row was 32 us against 2 ms for every request (the 4
 # slowest of 400 were none of the 50), and the completion stage's p50 row
 # was 131 us against 2 ms (its times fall in two clusters either side of
-# 50%). tests/host/004-sample-fair.sh holds those runs' histograms.
+# 50%). tests/host/tooling/004-sample-fair.sh holds those runs' histograms.
 
 requires() {
 	_have_program bpftrace
