@@ -43,8 +43,8 @@
 #   HERE_TAP=raw      print the suite's unnumbered lines ("ok - NAME") for
 #                     tests/run.sh to number; default: numbered TAP with
 #                     "1..N" and the closing line
-#   HERE_SYSROOT=DIR  for tests only (tests/host/tooling/009-here-refuses.sh): read
-#                     the proc and sys files the checks above read under DIR
+#   HERE_SYSROOT=DIR  for tests only (tests/host/tooling/009-here-refuses.sh):
+#                     read the proc and sys files the checks above read under DIR
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")

@@ -14,8 +14,9 @@ planted_here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 repo=$(readlink -f "$planted_here/../../..")
 
 # _plant_run NAME CASE PATTERN: build with patches/NAME.patch, run
-# tests/cases/CASE.sh (CASE is GROUP/NNN-NAME) on the debug kernel, expect "not ok" and PATTERN (an
-# extended regex) in the kernel log the suite kept for that case.
+# tests/cases/CASE.sh (CASE is GROUP/NNN-NAME) on the debug kernel,
+# expect "not ok" and PATTERN (an extended regex) in the kernel log the
+# suite kept for that case.
 _plant_run() {
 	local name=$1 case=$2 pattern=$3 kver
 	local out=$repo/build/test-results/planted/$name
