@@ -29,8 +29,9 @@
 #   KVER=RELEASE      the kernel to build for; default `uname -r`, and it
 #                     must be the running one
 #   KDIR=DIR          its build tree; default /lib/modules/KVER/build
-#   TESTS=REGEX       only the cases whose file name matches (bash =~),
-#                     e.g. TESTS='^00[1-5]-'; default: all
+#   TESTS=REGEX       only the cases whose file name or GROUP/NAME
+#                     matches (bash =~), e.g. TESTS='^00[1-5]-' or
+#                     '^tracing/' (groups: core, tracing, faults); default: all
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
 #   TEST_LOCKDOWN=0|1 1: run 099-lockdown, which raises this machine's
@@ -42,8 +43,8 @@
 #   HERE_TAP=raw      print the suite's unnumbered lines ("ok - NAME") for
 #                     tests/run.sh to number; default: numbered TAP with
 #                     "1..N" and the closing line
-#   HERE_SYSROOT=DIR  for tests only (tests/host/009-here-refuses.sh): read
-#                     the proc and sys files the checks above read under DIR
+#   HERE_SYSROOT=DIR  for tests only (tests/host/tooling/009-here-refuses.sh):
+#                     read the proc and sys files the checks above read under DIR
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -200,7 +201,7 @@ fi
 why="the suite stopped before it"
 [ -n "$ko" ] || why="no module to run it with"
 for c in "${cases[@]:$((n - nbuild))}"; do
-	_result "not ok - $(basename "$c" .sh) # not run: $why"
+	_result "not ok - $(usage_case_name "$here/cases" "$c") # not run: $why"
 done
 
 [ -n "$raw" ] || echo "$passed passed, $failed failed, $skipped skipped"

@@ -17,9 +17,12 @@
 # Environment:
 #   KVERS="V1 V2"     kernels to run on; default: every kernel in /boot
 #                     with headers (tests/vm/kernels.sh)
-#   TESTS=REGEX       only the cases whose file name matches (bash =~),
-#                     VM and host cases alike; default: all. A host case
-#                     alone boots no suite VM, e.g. TESTS='^008-entry'
+#   TESTS=REGEX       only the cases whose file name or GROUP/NAME
+#                     matches (bash =~), VM and host cases alike, e.g.
+#                     '^tracing/' (a group), '^(core/)?00[1-5]-'; default:
+#                     all. Groups: core, tracing, faults in tests/cases;
+#                     tooling, driver in tests/host. A host case alone
+#                     boots no suite VM, e.g. TESTS='^008-entry'
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
 #   TEST_HOST_DIR=DIR the host-side cases; default tests/host
@@ -103,7 +106,7 @@ for kver in "${kvers[@]}"; do
 		 echo "# VM exit status $?")
 
 	for ((i = seen; i < ${#cases[@]}; i++)); do
-		_result "not ok - $(basename "${cases[i]}" .sh) # the VM stopped before it ran" "$kver"
+		_result "not ok - $(usage_case_name "$here/cases" "${cases[i]}") # the VM stopped before it ran" "$kver"
 	done
 
 	bad=$(grep -E "$KMSG_BAD" "$out/console.log" 2> /dev/null | head -n 5 || true)
@@ -116,8 +119,8 @@ for kver in "${kvers[@]}"; do
 done
 
 for hcase in "${hcases[@]}"; do
-	name=$(basename "$hcase" .sh)
-	log=$results/host/$name.log
+	name=$(usage_case_name "${TEST_HOST_DIR:-$here/host}" "$hcase")
+	log=$results/host/${name##*/}.log
 	mkdir -p "$results/host"
 	echo "# host: $name"
 	start=$SECONDS

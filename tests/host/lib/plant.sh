@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Sourced by the host-side cases that prove a suite case can fail: each
-# builds the module with some BLKEX_PLANT_* macros (blk_example/
-# blk_example.h), boots a stock kernel and runs one case of tests/cases
-# with that build. _plant_setup makes the results directory, PLANT_OUT.
+# builds the module with some planted bugs (patches in
+# tests/debug/planted/patches, applied to the build's copy of the
+# sources), boots a stock kernel and runs one case of tests/cases with
+# that build. _plant_setup makes the results directory, PLANT_OUT.
 
 plant_repo=$(readlink -f "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../..")
 
@@ -23,18 +24,19 @@ _plant_setup() {
 	export PLANT_OUT
 }
 
-# _plant_boot NAME KVER KCFLAGS CASE [VAR=VALUE...]: build with KCFLAGS
-# into build/planted/NAME, boot KVER with VM_APPEND as the caller has it,
-# and run tests/cases/CASE.sh there with the VAR=VALUE settings exported.
+# _plant_boot NAME KVER PATCHES CASE [VAR=VALUE...]: build with PATCHES
+# (PLANT_PATCHES of tests/vm/build-module.sh) and KCFLAGS as the caller
+# has it into build/planted/NAME, boot KVER with VM_APPEND as the caller
+# has it, and run tests/cases/CASE.sh (CASE is GROUP/NNN-NAME) there with the VAR=VALUE settings exported.
 # The VM's output is in $PLANT_OUT/NAME; suite.out holds the case's TAP
 # line.
 _plant_boot() {
-	local name=$1 kver=$2 flags=$3 case=$4 out=${PLANT_OUT:?}
+	local name=$1 kver=$2 patches=$3 case=$4 out=${PLANT_OUT:?}
 	local dir=$out/$1
 	shift 4
 	mkdir -p "$dir"
-	echo "== $name: $case on $kver, built with $flags"
-	MODULE_OUT=$plant_repo/build/planted/$name KCFLAGS=$flags \
+	echo "== $name: $case on $kver, built with $patches ${KCFLAGS:-}"
+	MODULE_OUT=$plant_repo/build/planted/$name PLANT_PATCHES=$patches \
 		"$plant_repo/tests/vm/build-module.sh" "$kver"
 	{
 		[ "$#" = 0 ] || echo "export $*"
