@@ -3,7 +3,7 @@
 #
 # Usage: sudo tests/here.sh [-h|--help]     (what `sudo make test-here` runs)
 # Runs the cases in tests/cases on the running kernel of this machine, with
-# no VM: builds blk_example.ko for it (tests/vm/build-module.sh), runs the
+# no VM: builds blk_example.ko for it (vm/build-module.sh), runs the
 # cases through tests/lib/suite.sh and prints TAP ending with "N passed,
 # N failed, N skipped"; exits non-zero on any failure. A case passes only
 # if its check holds, it exits 0 and the kernel log it produced is clean.
@@ -176,7 +176,7 @@ fi
 if [ -z "$ko" ]; then
 	echo "# building blk_example for $kver in build/$kver ($kdir)"
 	if MODULE_OUT=$repo/build/$kver TEST_KDIR=$kdir \
-		"$here/vm/build-module.sh" "$kver" > "$out/build.log" 2>&1; then
+		"$repo/vm/build-module.sh" "$kver" > "$out/build.log" 2>&1; then
 		_result "ok - build"
 		ko=$repo/build/$kver/blk_example.ko
 	else

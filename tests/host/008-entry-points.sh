@@ -36,7 +36,7 @@ for tool in qemu-system-x86_64 make fio; do
 	printf '#!/bin/sh\necho "%s $*" >> %q\nexit 1\n' "$tool" "$out/stub-calls" > "$out/stub/$tool"
 	chmod +x "$out/stub/$tool"
 done
-mapfile -t kvers < <("$repo/tests/vm/kernels.sh")
+mapfile -t kvers < <("$repo/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || _fail "no kernel with headers installed"
 
 # _run WANT ENTRY [ARG...] (environment from the caller's VAR=... prefix):
@@ -66,13 +66,13 @@ _knobs() {
 }
 
 # 1. --help and -h, and what each help must name.
-vm_knobs=$(_knobs "$repo/tests/vm/boot.sh")
+vm_knobs=$(_knobs "$repo/vm/boot.sh")
 declare -A reads=(
-	[tests/run.sh]="tests/run.sh tests/vm/kernels.sh tests/vm/build-module.sh"
+	[tests/run.sh]="tests/run.sh vm/kernels.sh vm/build-module.sh"
 	[tests/here.sh]="tests/here.sh"
-	[tests/soak/run.sh]="tests/soak/run.sh tests/vm/kernels.sh tests/vm/build-module.sh"
+	[tests/soak/run.sh]="tests/soak/run.sh vm/kernels.sh vm/build-module.sh"
 	[tests/debug/run.sh]="tests/debug/run.sh tests/debug/build-kernel.sh"
-	[bench/run.sh]="bench/run.sh bench/guest/sweep.sh bench/guest/grid.sh tests/vm/build-module.sh"
+	[bench/run.sh]="bench/run.sh bench/guest/sweep.sh bench/guest/grid.sh vm/build-module.sh"
 	[bench/ab.sh]="bench/ab.sh bench/guest/ab.sh"
 	[bench/tracecost.sh]="bench/tracecost.sh bench/ab.sh bench/guest/ab.sh"
 )

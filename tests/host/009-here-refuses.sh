@@ -42,7 +42,7 @@ done
 chmod 666 "$out/stub-calls"
 chmod -R a+rX "$out"
 running=$(uname -r)
-mapfile -t kvers < <("$repo/tests/vm/kernels.sh")
+mapfile -t kvers < <("$repo/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || _fail "no kernel with headers installed"
 headers=/lib/modules/${kvers[0]}/build
 

@@ -23,14 +23,14 @@ _plant_run() {
 	rm -rf "$out"
 	mkdir -p "$out" "$ko"
 	echo "building blk_example with -D$macro for $kver"
-	MODULE_OUT=$ko KCFLAGS=-D$macro "$repo/tests/vm/build-module.sh" "$kver"
+	MODULE_OUT=$ko KCFLAGS=-D$macro "$repo/vm/build-module.sh" "$kver"
 	{
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BLKEX_KO=/mnt/repo/build/planted/$name/blk_example.ko"
 		echo "export SUITE_LOGDIR=/mnt/out/logs"
 		echo "exec bash /mnt/repo/tests/lib/suite.sh /mnt/repo/tests/cases/$case.sh"
 	} > "$out/plant-job.sh"
-	"$repo/tests/vm/boot.sh" "$kver" "$out/plant-job.sh" "$out" | tee "$out/suite.out" ||
+	"$repo/vm/boot.sh" "$kver" "$out/plant-job.sh" "$out" | tee "$out/suite.out" ||
 		echo "the VM exited with status $?"
 
 	grep -Eq "^(not )?ok - $case" "$out/suite.out" ||

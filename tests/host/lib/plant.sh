@@ -9,13 +9,13 @@ plant_repo=$(readlink -f "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../
 
 # _plant_setup NAME newest|oldest: empty build/test-results/plant-NAME and
 # export it as PLANT_OUT; set PLANT_KVER to the newest or the oldest
-# kernel that has headers (tests/vm/kernels.sh).
+# kernel that has headers (vm/kernels.sh).
 _plant_setup() {
 	local pick="tail"
 	if [ "$2" = oldest ]; then
 		pick="head"
 	fi
-	PLANT_KVER=$("$plant_repo/tests/vm/kernels.sh" | "$pick" -n 1)
+	PLANT_KVER=$("$plant_repo/vm/kernels.sh" | "$pick" -n 1)
 	[ -n "$PLANT_KVER" ] || { echo "FAIL: no kernel with headers installed"; exit 1; }
 	PLANT_OUT=$plant_repo/build/test-results/plant-$1
 	rm -rf "$PLANT_OUT"
@@ -35,7 +35,7 @@ _plant_boot() {
 	mkdir -p "$dir"
 	echo "== $name: $case on $kver, built with $flags"
 	MODULE_OUT=$plant_repo/build/planted/$name KCFLAGS=$flags \
-		"$plant_repo/tests/vm/build-module.sh" "$kver"
+		"$plant_repo/vm/build-module.sh" "$kver"
 	{
 		[ "$#" = 0 ] || echo "export $*"
 		echo "export BLKEX_KO=/mnt/repo/build/planted/$name/blk_example.ko"
@@ -43,6 +43,6 @@ _plant_boot() {
 		echo "exec bash /mnt/repo/tests/lib/suite.sh /mnt/repo/tests/cases/$case.sh"
 	} > "$out/$name-job.sh"
 	VM_TIMEOUT=${VM_TIMEOUT:-1200} \
-		"$plant_repo/tests/vm/boot.sh" "$kver" "$out/$name-job.sh" "$dir" |
+		"$plant_repo/vm/boot.sh" "$kver" "$out/$name-job.sh" "$dir" |
 		tee "$dir/suite.out" || echo "the VM exited with status $?"
 }
