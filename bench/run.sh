@@ -12,14 +12,13 @@
 # workload, device or workqueue flavour, a number that is not one, and a
 # kernel without headers or image.
 #
-# Environment (lists are space-separated; defaults in brackets, from
-# bench/guest/grid.sh; Q: BENCH_QUICK=1's, F: BENCH_FULL=1's):
-#   KVER=V               the kernel [the newest with headers]
+# Environment: the sweep's, here and in bench/here.sh (lists are
+# space-separated; defaults in brackets, from bench/guest/grid.sh; Q:
+# BENCH_QUICK=1's, F: BENCH_FULL=1's):
 #   BENCH_QUICK=0|1      1: two depths, one workload, proving the pipeline
 #                        produces every artefact (CI) [0]
 #   BENCH_FULL=0|1       1: the whole grid, every depth 1..128, 3 s runs
 #                        after 1 s of ramp, loop-tmpfs-dio too: hours [0]
-#   BENCH_CLOCK=icount|wall  the guest's clock, see below [icount]
 #   BENCH_WORKLOADS      of randread-4k randwrite-4k randrw70-4k
 #                        seqread-128k seqwrite-128k (bench/guest/workloads.sh)
 #                        [all five; Q randread-4k]
@@ -49,6 +48,10 @@
 #                        [32; Q 16; F BENCH_DEPTHS]
 #   BLKEX_ARGS           blk_example's module parameters, NAME=VALUE each
 #                        (modinfo blk_example) [none]
+#
+# And the VM's:
+#   KVER=V               the kernel [the newest with headers]
+#   BENCH_CLOCK=icount|wall  the guest's clock, see below [icount]
 #   BENCH_BOOTS=N        boots in all when the VM dies mid-sweep [3]
 #   BENCH_OUT=DIR        the results directory [bench/results/<time>-<kver>]
 #   VM_MEM [3G], VM_TIMEOUT [14400] and the other VM_* of vm/boot.sh
