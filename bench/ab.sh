@@ -95,7 +95,7 @@ out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-ab-$kver}
 mkdir -p "$out"
 out=$(readlink -f "$out")
 
-# The hook of vm_each_kernel (vm/each-kernel.sh), for this one kernel:
+# The hooks of vm_each_kernel (vm/each-kernel.sh), for this one kernel:
 # every build, and the job that runs them side by side.
 each_job() {
 	local spec mod tree what v

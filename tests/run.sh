@@ -3,7 +3,7 @@
 #
 # Usage: tests/run.sh [-h|--help]       (what `make test` runs)
 # Builds the module for each kernel (vm/kernels.sh), boots each one
-# under QEMU, runs the cases in tests/cases inside through tests/here.sh
+# under QEMU (vm/each-kernel.sh), runs the cases in tests/cases inside through tests/here.sh
 # (what `sudo make test-here` runs on a real machine), then the host-side
 # cases in tests/host (each boots its own VM if it needs one), and prints
 # TAP, ending with "N passed, N failed, N skipped". Exits non-zero on any

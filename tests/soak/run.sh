@@ -3,7 +3,8 @@
 #
 # Usage: tests/soak/run.sh [-h|--help]   (what `make soak` runs)
 # Builds the module and runs the soak (tests/soak/guest.sh: fio verify,
-# ext4 and fault toggling) in a VM on each kernel. Prints the soak's check
+# ext4 and fault toggling) in a VM on each kernel, through what `sudo
+# make soak-here` runs on a real machine (tests/soak/here.sh). Prints the soak's check
 # lines, each prefixed with the kernel, and ends with "N passed, N
 # failed"; exits non-zero on any failure, a lost byte included. Logs:
 # build/soak/KVER/. Before it builds anything it refuses (status 2) an
