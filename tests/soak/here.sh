@@ -49,7 +49,7 @@ here_leave_on_exit
 mkdir -p "$out"
 out=$(readlink -f "$out")
 ko=$here_ko
-echo "# soak on $here_kver, $(hostname), no VM; log in $out/soak.log"
+echo "# soak on $here_kver, $(hostname), in place; log in $out/soak.log"
 if [ -z "$ko" ]; then
 	echo "# building blk_example for $here_kver in build/$here_kver ($here_kdir)"
 	if ! MODULE_OUT=$repo/build/$here_kver TEST_KDIR=$here_kdir \
