@@ -22,7 +22,8 @@
 #
 # here_leave_on_exit: leave the machine as found, also when interrupted:
 #   an EXIT trap unmounts /mnt/blkex* and the bench's tmpfs, detaches the
-#   bench's loop devices, removes configfs disks, unloads blk_example,
+#   bench's loop devices, removes configfs disks (and unmounts configfs
+#   if it was not mounted before), unloads blk_example,
 #   brd and null_blk (and loop if this run loaded it), removes the mount
 #   points this run made and here_tmp, the temporary directory it makes.
 
@@ -107,6 +108,10 @@ _here_leave() {
 				echo "${usage_self:-here}: could not unload $m: rmmod $m" >&2
 		fi
 	done
+	# null_blk's set-up mounts configfs where nothing had.
+	if [ "$here_configfs_before" = 0 ] && mountpoint -q /sys/kernel/config; then
+		umount /sys/kernel/config 2> /dev/null || true
+	fi
 	for m in /mnt/blkex* /mnt/bench-tmpfs; do
 		[ -d "$m" ] && [[ " ${here_points_before[*]} " != *" $m "* ]] &&
 			rmdir "$m" 2> /dev/null
@@ -119,6 +124,8 @@ here_leave_on_exit() {
 	mapfile -t here_points_before < <(compgen -G '/mnt/blkex*'; compgen -G /mnt/bench-tmpfs || true)
 	here_loop_before=0
 	! grep -qs '^loop ' /proc/modules || here_loop_before=1
+	here_configfs_before=0
+	! mountpoint -q /sys/kernel/config || here_configfs_before=1
 	here_tmp=$(mktemp -d -t blkex-here.XXXXXX)
 	trap _here_leave EXIT
 	trap 'exit 130' INT
