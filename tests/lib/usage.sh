@@ -6,7 +6,7 @@
 # that each says what it will do and refuses a typo before it builds or
 # boots anything. An entry point's help is its own header comment, the one
 # place its knobs are written; USAGE_SEE names the scripts whose
-# "Environment:" paragraph it also honours (e.g. tests/vm/boot.sh for
+# "Environment:" paragraph it also honours (e.g. vm/boot.sh for
 # VM_*), printed after it. Every check ends the script with status 2 and
 # a message on stderr that names the valid values.
 
@@ -141,10 +141,10 @@ usage_blkex_args() {
 	done
 }
 
-# usage_kernels: the kernels with headers and an image (tests/vm/kernels.sh
+# usage_kernels: the kernels with headers and an image (vm/kernels.sh
 # without KVERS), on one line.
 usage_kernels() {
-	KVERS='' "$usage_repo/tests/vm/kernels.sh" | paste -sd ' '
+	KVERS='' "$usage_repo/vm/kernels.sh" | paste -sd ' '
 }
 
 # usage_kver KNOB: each word of $KNOB (if set) is a kernel the VM can boot
@@ -162,7 +162,7 @@ usage_kver() {
 	done
 }
 
-# usage_vm_knobs: the knobs of tests/vm/boot.sh that take a number, size or name.
+# usage_vm_knobs: the knobs of vm/boot.sh that take a number, size or name.
 usage_vm_knobs() {
 	usage_uint VM_CPUS VM_TIMEOUT VM_BOOT_TIMEOUT VM_BOOT_TRIES
 	usage_oneof VM_ACCEL tcg kvm

@@ -5,7 +5,7 @@
 # tests/run.sh as host cases with the debug kernel's environment (see
 # tests/debug/run.sh). Each case builds the module with one planted bug,
 # a patch in tests/debug/planted/patches applied to the build's copy of
-# the sources (tests/vm/build-module.sh, PLANT_PATCHES), runs one ordinary
+# the sources (vm/build-module.sh, PLANT_PATCHES), runs one ordinary
 # test case with it on the debug kernel, and passes only if the suite
 # fails that case with the kernel report the bug should cause: proof that
 # the lane can fail.
@@ -26,14 +26,14 @@ _plant_run() {
 	rm -rf "$out"
 	mkdir -p "$out" "$ko"
 	echo "building blk_example with patches/$name.patch for $kver"
-	MODULE_OUT=$ko PLANT_PATCHES=$name "$repo/tests/vm/build-module.sh" "$kver"
+	MODULE_OUT=$ko PLANT_PATCHES=$name "$repo/vm/build-module.sh" "$kver"
 	{
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BLKEX_KO=/mnt/repo/build/planted/$name/blk_example.ko"
 		echo "export SUITE_LOGDIR=/mnt/out/logs"
 		echo "exec bash /mnt/repo/tests/lib/suite.sh /mnt/repo/tests/cases/$case.sh"
 	} > "$out/plant-job.sh"
-	"$repo/tests/vm/boot.sh" "$kver" "$out/plant-job.sh" "$out" | tee "$out/suite.out" ||
+	"$repo/vm/boot.sh" "$kver" "$out/plant-job.sh" "$out" | tee "$out/suite.out" ||
 		echo "the VM exited with status $?"
 
 	grep -Eq "^(not )?ok - $case" "$out/suite.out" ||

@@ -3,7 +3,7 @@
 # DESCRIPTION: make install, the .deb and dkms install a module that loads
 #
 # the three ways a user installs blk_example. This test will, on the host
-# and for each kernel (tests/vm/kernels.sh), run `make install` into a
+# and for each kernel (vm/kernels.sh), run `make install` into a
 # staging INSTALL_MOD_PATH with the example modprobe.d file, build the .deb
 # with `make dkms-deb`, unpack it and let dkms itself build and install its
 # source into a private dkms tree; then boot each kernel and load each
@@ -26,7 +26,7 @@ out=$repo/build/install-test
 
 rm -rf "$out"
 mkdir -p "$out"
-mapfile -t kvers < <("$repo/tests/vm/kernels.sh")
+mapfile -t kvers < <("$repo/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || _fail "no kernel with headers installed"
 
 # 1. make install, from a copy of the sources per kernel (out-of-tree
@@ -76,7 +76,7 @@ for kver in "${kvers[@]}"; do
 	rel=${out#"$repo"/}
 	echo "exec bash /mnt/repo/tests/host/lib/install-guest.sh make-install=/mnt/repo/$rel/make-install dkms=/mnt/repo/$rel/dkms" > "$vm/job.in"
 	status=0
-	"$repo/tests/vm/boot.sh" "$kver" "$vm/job.in" "$vm" || status=$?
+	"$repo/vm/boot.sh" "$kver" "$vm/job.in" "$vm" || status=$?
 	bad=$(grep -E "$KMSG_BAD" "$vm/console.log" | head -n 5 || true)
 	[ -z "$bad" ] || _fail "$kver: kernel log: $bad"
 	[ "$status" = 0 ] || _fail "$kver: a load in the VM failed (status $status)"

@@ -10,13 +10,13 @@ plant_repo=$(readlink -f "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../../
 
 # _plant_setup NAME newest|oldest: empty build/test-results/plant-NAME and
 # export it as PLANT_OUT; set PLANT_KVER to the newest or the oldest
-# kernel that has headers (tests/vm/kernels.sh).
+# kernel that has headers (vm/kernels.sh).
 _plant_setup() {
 	local pick="tail"
 	if [ "$2" = oldest ]; then
 		pick="head"
 	fi
-	PLANT_KVER=$("$plant_repo/tests/vm/kernels.sh" | "$pick" -n 1)
+	PLANT_KVER=$("$plant_repo/vm/kernels.sh" | "$pick" -n 1)
 	[ -n "$PLANT_KVER" ] || { echo "FAIL: no kernel with headers installed"; exit 1; }
 	PLANT_OUT=$plant_repo/build/test-results/plant-$1
 	rm -rf "$PLANT_OUT"
@@ -25,7 +25,7 @@ _plant_setup() {
 }
 
 # _plant_boot NAME KVER PATCHES CASE [VAR=VALUE...]: build with PATCHES
-# (PLANT_PATCHES of tests/vm/build-module.sh) and KCFLAGS as the caller
+# (PLANT_PATCHES of vm/build-module.sh) and KCFLAGS as the caller
 # has it into build/planted/NAME, boot KVER with VM_APPEND as the caller
 # has it, and run tests/cases/CASE.sh (CASE is GROUP/NNN-NAME) there with the VAR=VALUE settings exported.
 # The VM's output is in $PLANT_OUT/NAME; suite.out holds the case's TAP
@@ -37,7 +37,7 @@ _plant_boot() {
 	mkdir -p "$dir"
 	echo "== $name: $case on $kver, built with $patches ${KCFLAGS:-}"
 	MODULE_OUT=$plant_repo/build/planted/$name PLANT_PATCHES=$patches \
-		"$plant_repo/tests/vm/build-module.sh" "$kver"
+		"$plant_repo/vm/build-module.sh" "$kver"
 	{
 		[ "$#" = 0 ] || echo "export $*"
 		echo "export BLKEX_KO=/mnt/repo/build/planted/$name/blk_example.ko"
@@ -45,6 +45,6 @@ _plant_boot() {
 		echo "exec bash /mnt/repo/tests/lib/suite.sh /mnt/repo/tests/cases/$case.sh"
 	} > "$out/$name-job.sh"
 	VM_TIMEOUT=${VM_TIMEOUT:-1200} \
-		"$plant_repo/tests/vm/boot.sh" "$kver" "$out/$name-job.sh" "$dir" |
+		"$plant_repo/vm/boot.sh" "$kver" "$out/$name-job.sh" "$dir" |
 		tee "$dir/suite.out" || echo "the VM exited with status $?"
 }

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # DESCRIPTION: boot.sh boots again when a kernel stops before its job, only then
 #
-# tests/vm/boot.sh boots again when a kernel stops before the job starts,
+# vm/boot.sh boots again when a kernel stops before the job starts,
 # and never when the job itself failed. This test will boot the newest
-# kernel (tests/vm/kernels.sh) with rdinit=/bin/false, so that it panics
+# kernel (vm/kernels.sh) with rdinit=/bin/false, so that it panics
 # before the job can start, and check that boot.sh booted it twice
 # (VM_BOOT_TRIES=2), kept the first boot's console, said so, and exited 125;
 # then boot it normally with a job that exits 125 itself and check that
@@ -13,14 +13,14 @@ set -euo pipefail
 
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../../..")
 out=$repo/build/boot-retry-test
-boot=$repo/tests/vm/boot.sh
+boot=$repo/vm/boot.sh
 
 # shellcheck source=tests/host/lib/fail.sh
 . "$repo/tests/host/lib/fail.sh"
 
 rm -rf "$out"
 mkdir -p "$out"
-kver=$("$repo/tests/vm/kernels.sh" | tail -n 1)
+kver=$("$repo/vm/kernels.sh" | tail -n 1)
 [ -n "$kver" ] || _fail "no kernel with headers installed"
 printf 'echo job ran\nexit 125\n' > "$out/job.sh"
 

@@ -2,23 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # DESCRIPTION: every entry point's --help and refusals, and the install edges
 #
-# the harness says what it will do, and the build and install edges. This
-# test will, on the host and without booting anything, run every entry point
-# (tests/run.sh, tests/here.sh, tests/soak/run.sh, tests/debug/run.sh,
-# bench/run.sh, bench/ab.sh, bench/tracecost.sh) from a copy of the
-# repository with qemu-system-x86_64, make and fio replaced by stubs that
-# record a call, and check: -h and --help exit 0 within a few seconds and
-# name every knob the script and the scripts it passes knobs on to read (and
-# bench's guest defaults); an unknown argument exits 2 with the usage; a
-# misspelt workload, device, wq mode, module parameter, clock, kernel or
-# case exits 2 naming the valid values; and none of these calls a stub or
-# creates build/ or bench/results/. Then `make help`; that MODULE_VERSION in
-# main.c is dkms.conf's PACKAGE_VERSION; for each kernel `make install
-# KDIR=...` without KVER into a staging root lands in that kernel's
-# lib/modules and depmod's list, with the right vermagic and version, and
-# `make uninstall KDIR=...` takes it out; a KVER that is not KDIR's is
-# refused; "No kernel build tree" lists the kernels with headers; `make
-# clean` keeps build/test-results and `make distclean` does not.
+# the harness says what it will do, and the build and install
+# edges. This test will, on the host and without booting anything, run
+# every entry point (tests/run.sh, tests/here.sh, tests/soak/run.sh,
+# tests/soak/here.sh, tests/debug/run.sh, bench/run.sh, bench/here.sh,
+# bench/ab.sh, bench/tracecost.sh) from a
+# copy of the repository with qemu-system-x86_64, make and fio replaced by
+# stubs that record a call, and check: -h and --help exit 0 within a few
+# seconds and name every knob the script and the scripts it passes knobs on
+# to read (and bench's guest defaults); an unknown argument exits 2 with
+# the usage; a misspelt workload, device, wq mode, module parameter, clock,
+# kernel or case exits 2 naming the valid values; and none of these calls a
+# stub or creates build/ or bench/results/. Then `make help`; that
+# MODULE_VERSION in main.c is dkms.conf's PACKAGE_VERSION; for each kernel
+# `make install KDIR=...` without KVER into a staging root lands in that
+# kernel's lib/modules and depmod's list, with the right vermagic and
+# version, and `make uninstall KDIR=...` takes it out; a KVER that is not
+# KDIR's is refused; "No kernel build tree" lists the kernels with headers;
+# `make clean` keeps build/test-results and `make distclean` does not.
 set -euo pipefail
 
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../../..")
@@ -38,7 +39,7 @@ for tool in qemu-system-x86_64 make fio; do
 	printf '#!/bin/sh\necho "%s $*" >> %q\nexit 1\n' "$tool" "$out/stub-calls" > "$out/stub/$tool"
 	chmod +x "$out/stub/$tool"
 done
-mapfile -t kvers < <("$repo/tests/vm/kernels.sh")
+mapfile -t kvers < <("$repo/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || _fail "no kernel with headers installed"
 
 # _run WANT ENTRY [ARG...] (environment from the caller's VAR=... prefix):
@@ -68,21 +69,23 @@ _knobs() {
 }
 
 # 1. --help and -h, and what each help must name.
-vm_knobs=$(_knobs "$repo/tests/vm/boot.sh")
+vm_knobs=$(_knobs "$repo/vm/boot.sh")
 declare -A reads=(
-	[tests/run.sh]="tests/run.sh tests/vm/kernels.sh tests/vm/build-module.sh"
-	[tests/here.sh]="tests/here.sh"
-	[tests/soak/run.sh]="tests/soak/run.sh tests/vm/kernels.sh tests/vm/build-module.sh"
+	[tests/run.sh]="tests/run.sh vm/kernels.sh vm/build-module.sh"
+	[tests/here.sh]="tests/here.sh tests/lib/here-checks.sh"
+	[tests/soak/run.sh]="tests/soak/run.sh vm/kernels.sh vm/build-module.sh"
+	[tests/soak/here.sh]="tests/soak/here.sh tests/soak/guest.sh tests/lib/here-checks.sh"
 	[tests/debug/run.sh]="tests/debug/run.sh tests/debug/build-kernel.sh"
-	[bench/run.sh]="bench/run.sh bench/guest/sweep.sh bench/guest/grid.sh tests/vm/build-module.sh"
+	[bench/run.sh]="bench/run.sh bench/knobs.sh bench/guest/grid.sh vm/build-module.sh"
+	[bench/here.sh]="bench/here.sh bench/knobs.sh bench/guest/sweep.sh bench/guest/grid.sh tests/lib/here-checks.sh"
 	[bench/ab.sh]="bench/ab.sh bench/guest/ab.sh"
 	[bench/tracecost.sh]="bench/tracecost.sh bench/ab.sh bench/guest/ab.sh"
 )
 for entry in "${!reads[@]}"; do
 	read -ra files <<< "${reads[$entry]}"
-	# tests/here.sh boots nothing: no VM_* knobs.
+	# The in-place entry points boot nothing: no VM_* knobs.
 	mapfile -t knobs < <(cd "$repo" && _knobs "${files[@]}"
-		[ "$entry" = tests/here.sh ] || echo "$vm_knobs")
+		[[ $entry == */here.sh ]] || echo "$vm_knobs")
 	for opt in --help -h; do
 		_run 0 "$entry" "$opt"
 		[ -s "$out/stdout" ] || _fail "$entry $opt printed nothing"
@@ -92,14 +95,16 @@ for entry in "${!reads[@]}"; do
 	_expect_in "$out/stderr" "$entry --no-such-option" "Usage:" "--no-such-option"
 done
 
-# bench/run.sh's help gives the grid's defaults: each `: "${BENCH_X:=V}"`
-# of bench/guest/grid.sh, V's words in the help.
-_run 0 bench/run.sh --help
-while read -r knob value; do
-	[[ $value == \$* ]] && continue
-	read -ra words <<< "$value"
-	_expect_in "$out/stdout" "bench/run.sh --help, $knob's default" "$knob" "${words[@]}"
-done < <(sed -n 's/^: "\${\(BENCH_[A-Z_]*\):=\(.*\)}"$/\1 \2/p' "$repo/bench/guest/grid.sh")
+# bench/run.sh's and bench/here.sh's help give the grid's defaults: each
+# `: "${BENCH_X:=V}"` of bench/guest/grid.sh, V's words in the help.
+for entry in bench/run.sh bench/here.sh; do
+	_run 0 "$entry" --help
+	while read -r knob value; do
+		[[ $value == \$* ]] && continue
+		read -ra words <<< "$value"
+		_expect_in "$out/stdout" "$entry --help, $knob's default" "$knob" "${words[@]}"
+	done < <(sed -n 's/^: "\${\(BENCH_[A-Z_]*\):=\(.*\)}"$/\1 \2/p' "$repo/bench/guest/grid.sh")
+done
 
 # 2. Misspelt names and numbers fail at once, naming the valid values.
 workloads=(randread-4k randwrite-4k randrw70-4k seqread-128k seqwrite-128k)
@@ -115,6 +120,14 @@ BENCH_CLOCK=wal _run 2 bench/run.sh
 _expect_in "$out/stderr" "BENCH_CLOCK typo" icount wall
 BENCH_DEPTHS="1,16" _run 2 bench/run.sh
 _expect_in "$out/stderr" "BENCH_DEPTHS typo" BENCH_DEPTHS
+BENCH_WORKLOADS="randred-4k" _run 2 bench/here.sh
+_expect_in "$out/stderr" "bench/here.sh BENCH_WORKLOADS typo" randred-4k "${workloads[@]}"
+BENCH_WQ_MODES=bound _run 2 bench/here.sh
+_expect_in "$out/stderr" "bench/here.sh BENCH_WQ_MODES typo" bound percpu unbound-highpri
+BENCH_CLOCK=wal _run 2 bench/here.sh
+_expect_in "$out/stderr" "bench/here.sh BENCH_CLOCK typo" host icount wall
+BENCH_REPORT=yes _run 2 bench/here.sh
+_expect_in "$out/stderr" "bench/here.sh BENCH_REPORT typo" BENCH_REPORT
 BENCH_QUICK=1 BLKEX_ARGS="wq_mode=bound" _run 2 bench/run.sh
 _expect_in "$out/stderr" "BLKEX_ARGS wq_mode typo" bound unbound-highpri
 BLKEX_ARGS="nr_device=2" _run 2 bench/run.sh
@@ -135,6 +148,8 @@ TESTS='^no-such-case' _run 2 tests/run.sh
 TEST_SCALE_PCT=half _run 2 tests/run.sh
 TESTS='^no-such-case' _run 2 tests/debug/run.sh
 SOAK_SECONDS=3m _run 2 tests/soak/run.sh
+SOAK_SECONDS=3m _run 2 tests/soak/here.sh
+_expect_in "$out/stderr" "soak/here.sh SOAK_SECONDS typo" SOAK_SECONDS
 KVERS=0.0-none _run 2 tests/soak/run.sh
 _expect_in "$out/stderr" "soak KVERS typo" "${kvers[@]}"
 

@@ -4,7 +4,7 @@
 #
 # The planted bugs that prove the debug lane and the plant cases can fail
 # are patches (tests/debug/planted/patches) that the build helper applies
-# to its copy of the sources (tests/vm/build-module.sh, PLANT_PATCHES). A
+# to its copy of the sources (vm/build-module.sh, PLANT_PATCHES). A
 # driver change that moves their context would break those cases only when
 # they run (the debug lane rarely does). This test will check, on the
 # host with no VM, that the driver's sources hold no planted code (no
@@ -12,7 +12,7 @@
 # sources with no fuzz; that all of them apply one after another (the
 # cases stack some); that a copy whose context moved is refused, so this
 # check can fail; and that the module builds with all of them for the
-# newest kernel (tests/vm/kernels.sh) without touching the checkout. Runs
+# newest kernel (vm/kernels.sh) without touching the checkout. Runs
 # in about 20 s, most of it the build.
 set -euo pipefail
 
@@ -26,7 +26,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # _copy DIR: a fresh copy of the sources the build takes (Kbuild and
-# blk_example/), as tests/vm/build-module.sh copies them.
+# blk_example/), as vm/build-module.sh copies them.
 _copy() {
 	rm -rf "$1"
 	mkdir -p "$1"
@@ -81,12 +81,12 @@ for p in "${all[@]}"; do
 done
 echo "ok: none applies"
 
-kver=$("$repo/tests/vm/kernels.sh" | tail -n 1)
+kver=$("$repo/vm/kernels.sh" | tail -n 1)
 [ -n "$kver" ] || _fail "no kernel with headers installed"
 echo "== the module with all of them, for $kver"
 before=$(git -C "$repo" status --porcelain -- blk_example Kbuild 2> /dev/null || true)
 MODULE_OUT=$out/build PLANT_PATCHES="${names[*]}" \
-	"$repo/tests/vm/build-module.sh" "$kver" ||
+	"$repo/vm/build-module.sh" "$kver" ||
 	_fail "the module does not build with ${names[*]}"
 [ -s "$out/build/blk_example.ko" ] || _fail "no $out/build/blk_example.ko"
 for f in "$out"/all/blk_example/*.[ch]; do

@@ -36,7 +36,7 @@
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
-repo=$(readlink -f "$here/../..")
+repo=$(readlink -f "$here/..")
 # shellcheck source=tests/lib/usage.sh
 . "$repo/tests/lib/usage.sh"
 if usage_is_help "$@"; then

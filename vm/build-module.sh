@@ -18,7 +18,7 @@ set -euo pipefail
 
 kver=$1
 shift
-repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../..")
+repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/..")
 kdir=${TEST_KDIR:-/lib/modules/$kver/build}
 from=${MODULE_SRC:-$repo}
 out=${MODULE_OUT:-$repo/build/$kver}
