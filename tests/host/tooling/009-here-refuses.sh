@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# DESCRIPTION: the in-place entry points refuse what they cannot do, before anything
+# DESCRIPTION: the in-place entry points refuse bad runs before acting
 #
 # tests/here.sh (sudo make test-here), bench/here.sh (sudo
 # make bench-here) and tests/soak/here.sh (sudo make soak-here) say what
