@@ -12,7 +12,9 @@
 #   make test-debug      ... on a lockdep + KASAN + kmemleak kernel (tests/debug/run.sh --help)
 #   make test-here       the suite on this machine's running kernel, as root, no VM (tests/here.sh --help)
 #   make bench           fio sweeps vs brd, null_blk and loop in the VM (bench/run.sh --help)
+#   make bench-here      the same sweep and report on this machine's running kernel, as root, no VM (bench/here.sh --help)
 #   make soak            fio verify + ext4 + faults in the VM (tests/soak/run.sh --help)
+#   make soak-here       the soak on this machine's running kernel, as root, no VM (tests/soak/here.sh --help)
 #   make install         into $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates, then depmod for KVER
 #   make uninstall       ... and out again, then depmod for KVER
 #   make install-conf    the example /etc/modprobe.d/blk_example.conf
@@ -98,6 +100,9 @@ test-debug:
 bench:
 	bench/run.sh
 
+bench-here:
+	bench/here.sh
+
 check:
 	scripts/check.sh
 
@@ -143,4 +148,7 @@ dkms-deb:
 soak:
 	tests/soak/run.sh
 
-.PHONY: all modules help clean distclean deps test test-here test-debug bench soak check install uninstall install-conf dkms-src dkms-deb
+soak-here:
+	tests/soak/here.sh
+
+.PHONY: all modules help clean distclean deps test test-here test-debug bench bench-here soak soak-here check install uninstall install-conf dkms-src dkms-deb

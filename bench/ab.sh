@@ -35,14 +35,16 @@
 # BLKEX_ARGS (module parameters of every build, NAME=VALUE each; none),
 # KVER (default: the newest kernel with headers), BENCH_OUT (results
 # directory), VM_MEM (3G), VM_TIMEOUT (3600), VM_QEMU_ARGS and the other
-# VM_* knobs of tests/vm/boot.sh.
+# VM_* knobs of vm/boot.sh.
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
 # shellcheck source=tests/lib/usage.sh
 . "$repo/tests/lib/usage.sh"
-USAGE_SEE=(tests/vm/boot.sh)
+# shellcheck source=vm/each-kernel.sh
+. "$repo/vm/each-kernel.sh"
+USAGE_SEE=(vm/boot.sh)
 if usage_is_help "$@"; then
 	usage_help
 	exit 0
@@ -90,52 +92,63 @@ USAGE_MIN=0 usage_uint BENCH_RAMP
 usage_blkex_args BLKEX_ARGS
 usage_vm_knobs
 
-kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
+kver=${KVER:-$("$repo/vm/kernels.sh" | tail -n 1)}
 [ -n "$kver" ] || { echo "ab: no kernel with headers installed; run make deps" >&2; exit 2; }
 kdir=/lib/modules/$kver/build
 out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-ab-$kver}
 mkdir -p "$out"
 out=$(readlink -f "$out")
 
-names=()
-: > "$out/machine.txt"
-for spec in "$@"; do
-	_spec "$spec"
-	mod=$repo/build/ab/$kver/$name
-	rm -rf "$mod"
-	mkdir -p "$mod"
-	if [ "$rev" = . ]; then
-		tree=$repo
-		rev="working tree ($(git -C "$repo" describe --always --dirty))"
-	else
-		tree=$mod/tree
-		mkdir "$tree"
-		git -C "$repo" archive "$rev" Kbuild blk_example | tar -x -C "$tree"
-		rev="$rev ($(git -C "$repo" rev-parse --short "$rev"))"
-	fi
-	what="$rev${parts[1]:+ ${parts[*]:1}}${params:+, loaded with $params}"
-	echo "ab: building $name: $what"
-	TEST_KDIR=$kdir MODULE_SRC=$tree MODULE_OUT=$mod \
-		"$repo/tests/vm/build-module.sh" "$kver" "${parts[@]:1}"
-	cp "$mod/blk_example.ko" "$out/$name.ko"
-	echo "$params" > "$out/$name.args"
-	echo "$name: $what" >> "$out/machine.txt"
-	names+=("$name")
-done
-
-job=$out/ab-job.sh
-{
-	printf 'export AB_BUILDS=%q\n' "${names[*]}"
-	for v in AB_WORKLOAD AB_DEPTHS AB_NUMJOBS AB_REPS BENCH_MB BENCH_RUNTIME \
-		 BENCH_RAMP BLKEX_ARGS AB_HIPRI; do
-		[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+# The hooks of vm_each_kernel (vm/each-kernel.sh), for this one kernel:
+# every build, and the job that runs them side by side.
+each_job() {
+	local spec mod tree what v
+	EACH_OUT=$out
+	EACH_JOB=$out/ab-job.sh
+	names=()
+	: > "$out/machine.txt"
+	for spec in "${specs[@]}"; do
+		_spec "$spec"
+		mod=$repo/build/ab/$kver/$name
+		rm -rf "$mod"
+		mkdir -p "$mod"
+		if [ "$rev" = . ]; then
+			tree=$repo
+			rev="working tree ($(git -C "$repo" describe --always --dirty))"
+		else
+			tree=$mod/tree
+			mkdir "$tree"
+			git -C "$repo" archive "$rev" Kbuild blk_example | tar -x -C "$tree"
+			rev="$rev ($(git -C "$repo" rev-parse --short "$rev"))"
+		fi
+		what="$rev${parts[1]:+ ${parts[*]:1}}${params:+, loaded with $params}"
+		echo "ab: building $name: $what"
+		TEST_KDIR=$kdir MODULE_SRC=$tree MODULE_OUT=$mod \
+			"$repo/vm/build-module.sh" "$kver" "${parts[@]:1}"
+		cp "$mod/blk_example.ko" "$out/$name.ko"
+		echo "$params" > "$out/$name.args"
+		echo "$name: $what" >> "$out/machine.txt"
+		names+=("$name")
 	done
-	echo 'exec bash /mnt/repo/bench/guest/ab.sh'
-} > "$job"
+	{
+		printf 'export AB_BUILDS=%q\n' "${names[*]}"
+		for v in AB_WORKLOAD AB_DEPTHS AB_NUMJOBS AB_REPS BENCH_MB BENCH_RUNTIME \
+			 BENCH_RAMP BLKEX_ARGS AB_HIPRI; do
+			[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+		done
+		echo 'exec bash /mnt/repo/bench/guest/ab.sh'
+	} > "$EACH_JOB"
+	echo "ab: results in $out"
+}
 
-echo "ab: results in $out"
+# A failed boot ends the run with its status, as boot.sh's own would.
+each_done() {
+	[ "$2" = 0 ] || exit "$2"
+}
+
+specs=("$@")
 VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
 VM_QEMU_ARGS="${VM_QEMU_ARGS:-} -icount shift=0,sleep=off" \
-	"$repo/tests/vm/boot.sh" "$kver" "$job" "$out"
+	vm_each_kernel "$kver"
 
 "$here/ab.py" "$out" "${names[@]}" | tee "$out/ab.txt"

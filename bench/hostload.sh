@@ -5,7 +5,7 @@
 # Samples the host once a second while the bench runs: appends
 # "epoch other_cores load1" to OUTFILE, where other_cores is the CPU time
 # (in cores) used by everything except the QEMU process whose pid
-# tests/vm/boot.sh writes to PIDFILE. The emulated CPU slows down when anything else runs, so
+# vm/boot.sh writes to PIDFILE. The emulated CPU slows down when anything else runs, so
 # bench/sweep_report.py flags points measured while other_cores was high.
 set -euo pipefail
 

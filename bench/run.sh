@@ -2,23 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Usage: bench/run.sh [-h|--help]        (what `make bench` runs)
-# The main job: builds blk_example for KVER, boots it under QEMU, loads
-# blk_example, brd and null_blk side by side and runs the fio sweep
-# (bench/guest/sweep.sh); then turns the results into a CSV, a Markdown
+# The main job: builds blk_example for KVER, boots it under QEMU and runs
+# there what `sudo make bench-here` runs on a real machine (bench/here.sh:
+# blk_example, brd and null_blk side by side and the fio sweep,
+# bench/guest/sweep.sh); then turns the results into a CSV, a Markdown
 # report and PNG plots (bench/sweep_report.py). Results land in
 # bench/results/<time>-<kver>/ (ignored by git). Before it builds
 # anything it refuses (status 2) an unknown argument, a name that is not a
 # workload, device or workqueue flavour, a number that is not one, and a
 # kernel without headers or image.
 #
-# Environment (lists are space-separated; defaults in brackets, from
-# bench/guest/grid.sh; Q: BENCH_QUICK=1's, F: BENCH_FULL=1's):
-#   KVER=V               the kernel [the newest with headers]
+# Environment: the sweep's, here and in bench/here.sh (lists are
+# space-separated; defaults in brackets, from bench/guest/grid.sh; Q:
+# BENCH_QUICK=1's, F: BENCH_FULL=1's):
 #   BENCH_QUICK=0|1      1: two depths, one workload, proving the pipeline
 #                        produces every artefact (CI) [0]
 #   BENCH_FULL=0|1       1: the whole grid, every depth 1..128, 3 s runs
 #                        after 1 s of ramp, loop-tmpfs-dio too: hours [0]
-#   BENCH_CLOCK=icount|wall  the guest's clock, see below [icount]
 #   BENCH_WORKLOADS      of randread-4k randwrite-4k randrw70-4k
 #                        seqread-128k seqwrite-128k (bench/guest/workloads.sh)
 #                        [all five; Q randread-4k]
@@ -48,24 +48,26 @@
 #                        [32; Q 16; F BENCH_DEPTHS]
 #   BLKEX_ARGS           blk_example's module parameters, NAME=VALUE each
 #                        (modinfo blk_example) [none]
+#
+# And the VM's:
+#   KVER=V               the kernel [the newest with headers]
+#   BENCH_CLOCK=icount|wall  the guest's clock, see below [icount]
 #   BENCH_BOOTS=N        boots in all when the VM dies mid-sweep [3]
 #   BENCH_OUT=DIR        the results directory [bench/results/<time>-<kver>]
-#   VM_MEM [3G], VM_TIMEOUT [14400] and the other VM_* of tests/vm/boot.sh
+#   VM_MEM [3G], VM_TIMEOUT [14400] and the other VM_* of vm/boot.sh
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
 # shellcheck source=tests/lib/usage.sh
 . "$repo/tests/lib/usage.sh"
-USAGE_SEE=(tests/vm/build-module.sh tests/vm/boot.sh)
+# shellcheck source=vm/each-kernel.sh
+. "$repo/vm/each-kernel.sh"
+USAGE_SEE=(vm/build-module.sh vm/boot.sh)
 usage_noargs "$@"
 usage_kver KVER
-kver=${KVER:-$("$repo/tests/vm/kernels.sh" | tail -n 1)}
+kver=${KVER:-$("$repo/vm/kernels.sh" | tail -n 1)}
 [ -n "$kver" ] || { echo "bench: no kernel with headers installed; run make deps" >&2; exit 2; }
-usage_oneof BENCH_QUICK 0 1
-usage_oneof BENCH_FULL 0 1
-[ "${BENCH_QUICK:-0}" = 0 ] || [ "${BENCH_FULL:-0}" = 0 ] ||
-	usage_fail "BENCH_QUICK=1 and BENCH_FULL=1: pick one"
 
 # The guest's clock. icount (default): QEMU advances guest time by the
 # instructions the vCPUs execute (-icount shift=0: 1 ns each; sleep=off:
@@ -80,31 +82,10 @@ wall) clock_args= ;;
 esac
 
 # The names the guest knows, checked here rather than an hour into a boot.
-# shellcheck source=bench/guest/workloads.sh
-. "$here/guest/workloads.sh"
-# shellcheck source=bench/guest/devices.sh
-. "$here/guest/devices.sh"
-# shellcheck source=bench/guest/grid.sh
-. "$here/guest/grid.sh"
-mapfile -t wls < <(printf '%s\n' "${!WORKLOAD[@]}" | sort)
-usage_oneof BENCH_WORKLOADS "${wls[@]}"
-mapfile -t devs < <(printf '%s\n' "${!BENCH_DEV[@]}" | sort)
-usage_oneof BENCH_DEVICES "${devs[@]}"
-mapfile -t wq_modes < <(usage_c_names blkex_wq_mode_names)
-mapfile -t work_cpus < <(usage_c_names blkex_work_cpu_names)
-read -ra modes <<< "${BENCH_WQ_MODES:-}"
-for mode in "${modes[@]}"; do
-	usage_in "BENCH_WQ_MODES workqueue" "${mode%@*}" "${wq_modes[@]}"
-	[[ $mode != *@* ]] || usage_in "BENCH_WQ_MODES work_cpu" "${mode#*@}" "${work_cpus[@]}"
-done
-usage_uint BENCH_DEPTHS BENCH_NUMJOBS BENCH_REPS BENCH_MB \
-	BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_POLL_DEPTHS BENCH_BOOTS
-if ! [[ $BENCH_RUNTIME =~ ^[0-9]+(ms)?$ ]] || (( 10#${BENCH_RUNTIME%ms} == 0 )); then
-	usage_fail "BENCH_RUNTIME: '$BENCH_RUNTIME' is not a time > 0 such as 2 (seconds) or 250ms"
-fi
-[[ $BENCH_RAMP =~ ^[0-9]+(ms)?$ ]] ||
-	usage_fail "BENCH_RAMP: '$BENCH_RAMP' is not a time such as 0, 1 (seconds) or 500ms"
-usage_blkex_args BLKEX_ARGS
+# shellcheck source=bench/knobs.sh
+. "$here/knobs.sh"
+bench_knobs
+usage_uint BENCH_BOOTS
 usage_vm_knobs
 
 # The plan: how many fio runs, and about how long. Host seconds measured
@@ -114,10 +95,7 @@ usage_vm_knobs
 # emulation, the counters), and the build, the boot and the devices'
 # set-up est_fixed. A busier host stretches them all.
 est_per_s=7 est_per_point=3 est_fixed=150
-have_stages=0
-[ ! -x "$repo/tracing/stages.bt" ] || ! command -v bpftrace > /dev/null || have_stages=1
-read -ra plan_devs <<< "$BENCH_DEVICES"
-points=$(bench_points "$have_stages" "${plan_devs[@]}")
+points=$(bench_planned)
 run_ms=$(( $(bench_ms "$BENCH_RUNTIME") + $(bench_ms "$BENCH_RAMP") ))
 est=$(( est_fixed + points * (run_ms * est_per_s / 1000 + est_per_point) ))
 echo "bench: plan: $points fio runs of $BENCH_RUNTIME (ramp $BENCH_RAMP), $BENCH_REPS repeats, devices $BENCH_DEVICES; about $((est / 60)) min on a 2-core host shared with other VMs"
@@ -126,33 +104,35 @@ out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-$kver}
 mkdir -p "$out"
 out=$(readlink -f "$out")
 
-echo "bench: building blk_example for $kver"
-"$repo/tests/vm/build-module.sh" "$kver"
-
-job=$out/sweep-job.sh
-{
-	for v in BENCH_MB BENCH_REPS BENCH_RUNTIME BENCH_RAMP BENCH_DEPTHS \
-		 BENCH_NUMJOBS BENCH_WORKLOADS BENCH_DEVICES BENCH_WQ_MODES \
-		 BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_POLL_DEPTHS \
-		 BLKEX_ARGS; do
-		[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
-	done
-	echo 'exec bash /mnt/repo/bench/guest/sweep.sh'
-} > "$job"
-
-{
-	echo "host: $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1048576) " GiB" }' /proc/meminfo), $(uname -r)"
-	echo "guest kernel: $kver"
-	echo "qemu: $(qemu-system-x86_64 --version | head -n 1)"
-	echo "vm: -accel tcg,thread=single -smp ${VM_CPUS:-2} -m ${VM_MEM:-3G} $clock_args"
-	echo "clock: $BENCH_CLOCK"
-	echo "fio: $(fio --version)"
-	echo "commit: $(git -C "$repo" describe --always --dirty 2> /dev/null || echo unknown)"
-} > "$out/machine.txt"
-
-"$here/hostload.sh" "$out/hostload.log" "$out/qemu.pid" &
-sampler=$!
-trap 'kill "$sampler" 2> /dev/null || true' EXIT
+# The hooks of vm_each_kernel (vm/each-kernel.sh), for this one kernel.
+# The guest runs what a user runs on their own machine (make bench-here),
+# with the module built here, and leaves the report to this side, where
+# the host-load samples are.
+each_job() {
+	local v
+	EACH_OUT=$out
+	EACH_JOB=$out/sweep-job.sh
+	echo "bench: building blk_example for $kver"
+	"$repo/vm/build-module.sh" "$kver"
+	{
+		for v in BENCH_MB BENCH_REPS BENCH_RUNTIME BENCH_RAMP BENCH_DEPTHS \
+			 BENCH_NUMJOBS BENCH_WORKLOADS BENCH_DEVICES BENCH_WQ_MODES \
+			 BENCH_VARIANT_DEPTHS BENCH_STAGE_DEPTHS BENCH_POLL_DEPTHS \
+			 BLKEX_ARGS BENCH_CLOCK; do
+			[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+		done
+		echo "export BLKEX_KO=/mnt/repo/build/$kver/blk_example.ko"
+		echo "export BENCH_OUT=/mnt/out BENCH_REPORT=0"
+		echo 'exec bash /mnt/repo/bench/here.sh'
+	} > "$EACH_JOB"
+	{
+		echo "host: $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1048576) " GiB" }' /proc/meminfo), $(uname -r)"
+		echo "qemu: $(qemu-system-x86_64 --version | head -n 1)"
+		echo "vm: -accel tcg,thread=single -smp ${VM_CPUS:-2} -m ${VM_MEM:-3G} $clock_args"
+		echo "commit: $(git -C "$repo" describe --always --dirty 2> /dev/null || echo unknown)"
+	} > "$out/machine.txt"
+	before=0
+}
 
 # The emulator has been seen to crash a guest kernel now and then under
 # icount (a double fault or an oops with garbage EFLAGS, in code the
@@ -161,27 +141,33 @@ trap 'kill "$sampler" 2> /dev/null || true' EXIT
 # (BENCH_RESUME=1, bench/guest/sweep.sh), up to BENCH_BOOTS boots in all,
 # as long as each boot finished at least one point; each dead boot's
 # console is kept as console.died-N.log.
-echo "bench: results in $out"
-boots=${BENCH_BOOTS:-3}
-for (( boot = 1; ; boot++ )); do
-	before=$(wc -l 2> /dev/null < "$out/points.log" || echo 0)
-	status=0
-	VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-14400} \
-	VM_QEMU_ARGS="${VM_QEMU_ARGS:-} $clock_args" \
-		"$repo/tests/vm/boot.sh" "$kver" "$job" "$out" || status=$?
-	[ "$status" != 0 ] || break
+each_again() {
+	local status=$2 boot=$3 after
 	after=$(wc -l 2> /dev/null < "$out/points.log" || echo 0)
-	if (( boot >= boots || after <= before )); then
-		kill "$sampler" 2> /dev/null || true
+	(( boot < ${BENCH_BOOTS:-3} && after > before )) || return 1
+	cp "$out/console.log" "$out/console.died-$boot.log"
+	echo "bench: the VM died after $after points (status $status, boot $boot of ${BENCH_BOOTS:-3}; console: $out/console.died-$boot.log); booting again to resume" >&2
+	grep -q '^export BENCH_RESUME=1$' "$EACH_JOB" ||
+		sed -i '1i export BENCH_RESUME=1' "$EACH_JOB"
+	before=$after
+}
+
+each_done() {
+	local status=$2
+	kill "$sampler" 2> /dev/null || true
+	if [ "$status" != 0 ]; then
 		echo "bench: the sweep failed (status $status); see $out/serial.log and $out/console.log" >&2
 		exit "$status"
 	fi
-	cp "$out/console.log" "$out/console.died-$boot.log"
-	echo "bench: the VM died after $after points (status $status, boot $boot of $boots; console: $out/console.died-$boot.log); booting again to resume" >&2
-	grep -q '^export BENCH_RESUME=1$' "$job" ||
-		sed -i '1i export BENCH_RESUME=1' "$job"
-done
-kill "$sampler" 2> /dev/null || true
+}
+
+"$here/hostload.sh" "$out/hostload.log" "$out/qemu.pid" &
+sampler=$!
+trap 'kill "$sampler" 2> /dev/null || true' EXIT
+echo "bench: results in $out"
+VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-14400} \
+VM_QEMU_ARGS="${VM_QEMU_ARGS:-} $clock_args" \
+	vm_each_kernel "$kver"
 
 "$here/sweep_report.py" "$out"
 echo "bench: report: $out/report.md"

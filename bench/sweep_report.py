@@ -496,6 +496,9 @@ def gnuplot(script):
 
 def caveat(machine):
     """The line every plot of absolute figures carries."""
+    if "clock: host" in machine:
+        return ("In place (make bench-here), this machine's real clock: "
+                "absolute figures are its own (machine.txt says which).")
     clock = "icount clock" if "clock: icount" in machine else \
         "wall clock" if "clock: wall" in machine else "clock unknown"
     return (f"Emulated: QEMU TCG, {clock}. Absolute figures are not a real "
@@ -703,6 +706,11 @@ def report(args):
                   "measure emulated work, not host seconds, and repeat "
                   "whatever else the host runs. Compare devices by their "
                   "ratios; the absolute figures mean nothing outside QEMU.")
+    elif "clock: host" in machine:
+        md.append("\nClock: host. Measured in place (make bench-here) on the "
+                  "machine and kernel above, with its real clock, no "
+                  "emulator: the absolute figures are that machine's, and "
+                  "repeats vary with whatever else it ran.")
     devices_md(results, md)
     found = []
     targets(summary, grid, md, found, results)
@@ -712,11 +720,15 @@ def report(args):
     table_variants(summary, md)
     table_stages(stages, md)
     flagged = [r for r in rows if r["flagged"]]
-    md.append(f"\n## Host load\n\n{len(flagged)} of {len(rows)} runs had "
-              f"more than {LOADED_CORES} host cores busy outside the VM "
-              + ("(with the icount clock this slows the run, not its "
-                 "figures)." if "clock: icount" in machine else
-                 "(their numbers may be low)."))
+    if not os.path.exists(f"{results}/hostload.log"):
+        md.append("\n## Host load\n\nNot sampled (in place, the bench's "
+                  "own load is the host's).")
+    else:
+        md.append(f"\n## Host load\n\n{len(flagged)} of {len(rows)} runs "
+                  f"had more than {LOADED_CORES} host cores busy outside the "
+                  "VM " + ("(with the icount clock this slows the run, not "
+                           "its figures)." if "clock: icount" in machine else
+                           "(their numbers may be low)."))
     for r in flagged:
         md.append(f"- {r['label']} {r['workload']} numjobs={r['numjobs']} "
                   f"iodepth={r['iodepth']} rep {r['rep']}: "

@@ -21,11 +21,11 @@ set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 # shellcheck source=tests/lib/usage.sh
 . "$here/../tests/lib/usage.sh"
-USAGE_SEE=(bench/ab.sh tests/vm/boot.sh)
+USAGE_SEE=(bench/ab.sh vm/boot.sh)
 usage_noargs "$@"
 usage_uint TRACECOST_REPS TRACECOST_DEPTHS
 usage_kver KVER
-kver=${KVER:-$("$here/../tests/vm/kernels.sh" | tail -n 1)}
+kver=${KVER:-$("$here/../vm/kernels.sh" | tail -n 1)}
 export KVER=$kver
 export AB_REPS=${TRACECOST_REPS:-${AB_REPS:-5}}
 export AB_DEPTHS=${TRACECOST_DEPTHS:-${AB_DEPTHS:-1 16 32}}

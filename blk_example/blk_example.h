@@ -23,21 +23,6 @@
 #define BLKEX_NAME		"blkex"
 
 /*
- * Planted bugs, for tests/debug/planted only. `make test-debug` builds the
- * module once with each of these defined (KCFLAGS=-DBLKEX_PLANT_...) and
- * runs a test case on the debug kernel, to prove that the kernel reports
- * the class of bug each one stands for. Never define them otherwise.
- *   BLKEX_PLANT_SLEEP_IN_ATOMIC  store_mutex taken under a spinlock (io.c)
- *   BLKEX_PLANT_SHORT_STORE      a store one sector short of the disk (store.c)
- *   BLKEX_PLANT_LEAK             teardown forgets the queue array (main.c)
- *   BLKEX_PLANT_DRAIN_DELAY      a busy wait after each batch, of
- *                                BLKEX_PLANT_DRAIN_DELAY_MS (50) ms (io.c)
- *   BLKEX_PLANT_UNBOUNDED_DRAIN  a drain runs until its list is empty (io.c)
- *   BLKEX_PLANT_NO_EXIT_FLUSH    .exit_request leaves a queued work item
- *                                in the request it frees (io.c)
- */
-
-/*
  * Per hardware queue: the requests queue_rq has started and whose service
  * has not begun. Whichever work item runs first takes them all.
  */

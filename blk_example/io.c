@@ -25,27 +25,6 @@
 #include "blk_example.h"
 #include "trace.h"
 
-#ifdef BLKEX_PLANT_SLEEP_IN_ATOMIC
-static DEFINE_SPINLOCK(blkex_plant_lock);
-#endif
-#ifdef BLKEX_PLANT_DRAIN_DELAY
-#ifndef BLKEX_PLANT_DRAIN_DELAY_MS
-#define BLKEX_PLANT_DRAIN_DELAY_MS	50
-#endif
-/*
- * Busy for @ms by the clock, not mdelay(): under QEMU TCG the delay loop's
- * calibration varies from boot to boot, and a 250 ms mdelay() was seen to
- * last a few ms.
- */
-static void blkex_plant_busy_wait(unsigned int ms)
-{
-	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
-
-	while (ktime_get_ns() < end)
-		cpu_relax();
-}
-#endif
-
 /*
  * How long one work item drains a hardware queue before it queues the
  * queue's kick work and lets the CPU's other work items run (blkex_drain()).
@@ -244,16 +223,10 @@ static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 	/* delay_us: the service time injected, outside the lock. */
 	blkex_fault_wait(blkex_batch_due(batch));
 
-#ifdef BLKEX_PLANT_SLEEP_IN_ATOMIC
-	spin_lock(&blkex_plant_lock);
-#endif
 	mutex_lock(&dev->store_mutex);
 	llist_for_each_entry(cmd, batch, node)
 		cmd->status = blkex_serve(dev, cmd);
 	mutex_unlock(&dev->store_mutex);
-#ifdef BLKEX_PLANT_SLEEP_IN_ATOMIC
-	spin_unlock(&blkex_plant_lock);
-#endif
 
 	blkex_batch_complete(batch);
 }
@@ -277,9 +250,6 @@ static void blkex_drain(struct blkex_queue *bq)
 	u64 until = ktime_get_ns() + BLKEX_DRAIN_NS;
 	struct llist_node *batch;
 
-#ifdef BLKEX_PLANT_UNBOUNDED_DRAIN
-	until = U64_MAX;
-#endif
 	/*
 	 * From here a new request queues a work item again. The xchg in
 	 * llist_del_all() orders this before the list is taken: a request
@@ -289,9 +259,6 @@ static void blkex_drain(struct blkex_queue *bq)
 	atomic_set(&bq->drain_queued, 0);
 	while ((batch = llist_del_all(&bq->pending))) {
 		blkex_serve_batch(bq->dev, batch);
-#ifdef BLKEX_PLANT_DRAIN_DELAY
-		blkex_plant_busy_wait(BLKEX_PLANT_DRAIN_DELAY_MS);
-#endif
 		if (ktime_get_ns() >= until) {
 			if (!llist_empty(&bq->pending))
 				blkex_queue_drain(bq, raw_smp_processor_id(),
@@ -594,11 +561,9 @@ static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 static void blkex_exit_request(struct blk_mq_tag_set *set, struct request *rq,
 			       unsigned int hctx_idx)
 {
-#ifndef BLKEX_PLANT_NO_EXIT_FLUSH
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	flush_work(&cmd->work);
-#endif
 }
 
 const struct blk_mq_ops blkex_mq_ops = {

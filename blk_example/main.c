@@ -394,9 +394,7 @@ void blkex_dev_power_off(struct blkex_dev *dev)
 	dev->disk = NULL;
 	blk_mq_free_tag_set(&dev->tag_set);
 	blkex_flush_queues(dev);
-#ifndef BLKEX_PLANT_LEAK
 	kfree(dev->queues);
-#endif
 	dev->queues = NULL;
 }
 

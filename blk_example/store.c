@@ -60,20 +60,16 @@ int blkex_store_check_total(unsigned int nr_stores, u64 bytes)
  */
 int blkex_store_alloc(struct blkex_dev *dev, u64 bytes)
 {
-	u64 alloc = bytes;
 	void *store;
 
 	if (!bytes || bytes > blkex_store_spare())
 		return -ENOMEM;
-#ifdef BLKEX_PLANT_SHORT_STORE
-	alloc -= SECTOR_SIZE;
-#endif
-	store = __vmalloc(alloc, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+	store = __vmalloc(bytes, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
 			  __GFP_RETRY_MAYFAIL);
 	if (!store)
 		return -ENOMEM;
 	if (dev->store) {
-		memcpy(store, dev->store, min(alloc, dev->store_bytes));
+		memcpy(store, dev->store, min(bytes, dev->store_bytes));
 		vfree(dev->store);
 	}
 	dev->store = store;

@@ -5,7 +5,7 @@
 # The static checks a kernel reviewer runs, on the host, no VM:
 #   checkpatch  scripts/checkpatch.pl --strict --no-tree on blk_example/*.[ch]
 #   sparse      a W=1 C=2 build against every installed kernel's headers
-#               (tests/vm/kernels.sh); any line of output is a finding
+#               (vm/kernels.sh); any line of output is a finding
 #   shell       shellcheck on every shell script in the repository, found
 #               by its shebang
 # Prints each finding and exits 1 if there was any.
@@ -58,9 +58,9 @@ _checkpatch() {
 
 _sparse() {
 	local kver out n=0
-	for kver in $(tests/vm/kernels.sh); do
+	for kver in $(vm/kernels.sh); do
 		echo "check: W=1 C=2 build for $kver"
-		out=$(tests/vm/build-module.sh "$kver" W=1 C=2 2>&1) ||
+		out=$(vm/build-module.sh "$kver" W=1 C=2 2>&1) ||
 			out+=$'\n'"build-module.sh failed for $kver"
 		# 6.1's Makefile.modfinal says this on stderr whenever the
 		# headers package has no vmlinux (Debian's never has): a note

@@ -3,7 +3,7 @@
 #
 # Usage: sudo tests/here.sh [-h|--help]     (what `sudo make test-here` runs)
 # Runs the cases in tests/cases on the running kernel of this machine, with
-# no VM: builds blk_example.ko for it (tests/vm/build-module.sh), runs the
+# no VM: builds blk_example.ko for it (vm/build-module.sh), runs the
 # cases through tests/lib/suite.sh and prints TAP ending with "N passed,
 # N failed, N skipped"; exits non-zero on any failure. A case passes only
 # if its check holds, it exits 0 and the kernel log it produced is clean.
@@ -29,8 +29,9 @@
 #   KVER=RELEASE      the kernel to build for; default `uname -r`, and it
 #                     must be the running one
 #   KDIR=DIR          its build tree; default /lib/modules/KVER/build
-#   TESTS=REGEX       only the cases whose file name matches (bash =~),
-#                     e.g. TESTS='^00[1-5]-'; default: all
+#   TESTS=REGEX       only the cases whose file name or GROUP/NAME
+#                     matches (bash =~), e.g. TESTS='^00[1-5]-' or
+#                     '^tracing/' (groups: core, tracing, faults); default: all
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
 #   TEST_LOCKDOWN=0|1 1: run 099-lockdown, which raises this machine's
@@ -42,14 +43,16 @@
 #   HERE_TAP=raw      print the suite's unnumbered lines ("ok - NAME") for
 #                     tests/run.sh to number; default: numbered TAP with
 #                     "1..N" and the closing line
-#   HERE_SYSROOT=DIR  for tests only (tests/host/009-here-refuses.sh): read
-#                     the proc and sys files the checks above read under DIR
+#   HERE_SYSROOT=DIR  for tests only (tests/host/tooling/009-here-refuses.sh):
+#                     read the proc and sys files the checks above read under DIR
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
 # shellcheck source=tests/lib/usage.sh
 . "$here/lib/usage.sh"
+# shellcheck source=tests/lib/here-checks.sh
+. "$here/lib/here-checks.sh"
 usage_noargs "$@"
 usage_uint TEST_SCALE_PCT BT_ATTACH_S
 usage_oneof HERE_TAP raw
@@ -57,86 +60,18 @@ usage_oneof TEST_LOCKDOWN 0 1
 mapfile -t cases < <(usage_pick "$here/cases")
 [ "${#cases[@]}" -gt 0 ] || usage_fail "no case in tests/cases matches TESTS=${TESTS:-}"
 
-sys=${HERE_SYSROOT:-}
-running=$(uname -r)
-kver=${KVER:-$running}
-kdir=${KDIR:-/lib/modules/$kver/build}
+# 1. Refusals, before anything is built, loaded or written
+# (tests/lib/here-checks.sh).
+here_checks "make test-here" "make test KVERS"
+kver=$here_kver
+kdir=$here_kdir
+ko=$here_ko
 out=${HERE_OUT:-$repo/build/test-results/here-$kver}
-ko=${BLKEX_KO:-}
 raw=${HERE_TAP:-}
 
-# 1. Refusals, before anything is built, loaded or written.
-[ "$kver" = "$running" ] ||
-	usage_fail "KVER=$kver, but this machine runs $running and the cases run on the running kernel: boot $kver, or run make test KVERS=$kver (a VM)"
-[ "$(id -u)" = 0 ] ||
-	usage_fail "must run as root (the cases load modules and mount disks): sudo make test-here"
-[ -e "$sys/proc/modules" ] ||
-	usage_fail "this kernel ($running) cannot load modules: it was built without module support (no /proc/modules); boot one that has it, or run make test (a VM)"
-[ "$(cat "$sys/proc/sys/kernel/modules_disabled" 2> /dev/null)" != 1 ] ||
-	usage_fail "this kernel loads no more modules until it reboots (/proc/sys/kernel/modules_disabled is 1): reboot, or run make test (a VM)"
-if [ -n "$ko" ] && { [ ! -f "$ko" ] || [ ! -r "$ko" ]; }; then
-	usage_fail "BLKEX_KO: no module file $ko"
-fi
-
-# The kernel refuses an unsigned module under module.sig_enforce, and
-# under lockdown (which Secure Boot turns on) if it checks signatures.
-why=
-if [ "$(cat "$sys/sys/module/module/parameters/sig_enforce" 2> /dev/null)" = Y ]; then
-	why="module.sig_enforce is on (/sys/module/module/parameters/sig_enforce is Y)"
-else
-	lockdown=$(sed -n 's/.*\[\([a-z]*\)\].*/\1/p' "$sys/sys/kernel/security/lockdown" 2> /dev/null || true)
-	[ -z "$lockdown" ] || [ "$lockdown" = none ] ||
-		why="the kernel is in lockdown ($lockdown, /sys/kernel/security/lockdown)"
-fi
-if [ -n "$why" ] && [ -z "$ko" ]; then
-	usage_fail "$why, so it refuses an unsigned module, and the one this would build is unsigned: sign one (docs/install.md) and pass it as BLKEX_KO=FILE, or run make test (a VM)"
-fi
-if [ -n "$why" ] && [ "$(tail -c 28 "$ko" | tr -d '\n')" != "~Module signature appended~" ]; then
-	usage_fail "$why, so it refuses the unsigned module $ko: sign it (docs/install.md), or run make test (a VM)"
-fi
-
-[ -n "$ko" ] || [ -e "$kdir/Makefile" ] ||
-	usage_fail "no kernel headers at $kdir (no Makefile): sudo apt-get install linux-headers-$kver, or pass KDIR=/path/to/build or BLKEX_KO=FILE"
-
-loaded=()
-for m in blk_example brd null_blk; do
-	if grep -q "^$m " "$sys/proc/modules"; then
-		loaded+=("$m")
-	fi
-done
-[ "${#loaded[@]}" = 0 ] ||
-	usage_fail "${loaded[*]} already loaded, and the cases load and unload it: rmmod ${loaded[*]} first"
-mounted=$(awk '$2 ~ /^\/mnt\/blkex/ { print $2 }' "$sys/proc/mounts" | paste -sd ' ')
-[ -z "$mounted" ] ||
-	usage_fail "$mounted mounted, and the cases mount there: umount it first"
-
-# 2. What to leave as found: the mount points there are now, the temp dir.
-mapfile -t points_before < <(compgen -G '/mnt/blkex*' || true)
-tmp=$(mktemp -d -t blkex-here.XXXXXX)
-
-# _leave: unmount and unload what the cases left (the suite cleans up
-# after each, this is for an interrupted run), remove the mount points
-# that were not there before and the temporary files.
-_leave() {
-	local m
-	awk '$2 ~ /^\/mnt\/blkex/ { print $2 }' /proc/mounts | sort -r |
-		while read -r m; do umount -l "$m" || true; done
-	for m in blk_example brd null_blk; do
-		if grep -qs "^$m " /proc/modules; then
-			rmmod "$m" 2> /dev/null || { sleep 1; rmmod "$m"; } ||
-				echo "here.sh: could not unload $m: rmmod $m" >&2
-		fi
-	done
-	for m in /mnt/blkex*; do
-		[ -d "$m" ] && [[ " ${points_before[*]} " != *" $m "* ]] &&
-			rmdir "$m" 2> /dev/null
-	done
-	rm -rf "$tmp"
-	return 0
-}
-trap _leave EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# 2. Leave the machine as found (here-checks.sh): the trap, the temp dir.
+here_leave_on_exit
+tmp=$here_tmp
 
 rm -rf "$out/logs"
 mkdir -p "$out/logs"
@@ -176,7 +111,7 @@ fi
 if [ -z "$ko" ]; then
 	echo "# building blk_example for $kver in build/$kver ($kdir)"
 	if MODULE_OUT=$repo/build/$kver TEST_KDIR=$kdir \
-		"$here/vm/build-module.sh" "$kver" > "$out/build.log" 2>&1; then
+		"$repo/vm/build-module.sh" "$kver" > "$out/build.log" 2>&1; then
 		_result "ok - build"
 		ko=$repo/build/$kver/blk_example.ko
 	else
@@ -200,7 +135,7 @@ fi
 why="the suite stopped before it"
 [ -n "$ko" ] || why="no module to run it with"
 for c in "${cases[@]:$((n - nbuild))}"; do
-	_result "not ok - $(basename "$c" .sh) # not run: $why"
+	_result "not ok - $(usage_case_name "$here/cases" "$c") # not run: $why"
 done
 
 [ -n "$raw" ] || echo "$passed passed, $failed failed, $skipped skipped"

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Usage: tests/run.sh [-h|--help]       (what `make test` runs)
-# Builds the module for each kernel (tests/vm/kernels.sh), boots each one
-# under QEMU, runs the cases in tests/cases inside through tests/here.sh
+# Builds the module for each kernel (vm/kernels.sh), boots each one
+# under QEMU (vm/each-kernel.sh), runs the cases in tests/cases inside through tests/here.sh
 # (what `sudo make test-here` runs on a real machine), then the host-side
 # cases in tests/host (each boots its own VM if it needs one), and prints
 # TAP, ending with "N passed, N failed, N skipped". Exits non-zero on any
@@ -16,29 +16,32 @@
 #
 # Environment:
 #   KVERS="V1 V2"     kernels to run on; default: every kernel in /boot
-#                     with headers (tests/vm/kernels.sh)
-#   TESTS=REGEX       only the cases whose file name matches (bash =~),
-#                     VM and host cases alike; default: all. A host case
-#                     alone boots no suite VM, e.g. TESTS='^008-entry'
+#                     with headers (vm/kernels.sh)
+#   TESTS=REGEX       only the cases whose file name or GROUP/NAME
+#                     matches (bash =~), VM and host cases alike, e.g.
+#                     '^tracing/' (a group), '^(core/)?00[1-5]-'; default:
+#                     all. Groups: core, tracing, faults in tests/cases;
+#                     tooling, driver in tests/host. A host case alone
+#                     boots no suite VM, e.g. TESTS='^008-entry'
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
 #   TEST_HOST_DIR=DIR the host-side cases; default tests/host
-#   TEST_KDIR=DIR     the kernel build tree (tests/vm/build-module.sh);
+#   TEST_KDIR=DIR     the kernel build tree (vm/build-module.sh);
 #                     default /lib/modules/KVER/build
-#   VM_*              the VM (tests/vm/boot.sh, below)
+#   VM_*              the VM (vm/boot.sh, below)
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 repo=$(readlink -f "$here/..")
 results=$repo/build/test-results
-# shellcheck source=tests/lib/kmsg-patterns.sh
-. "$here/lib/kmsg-patterns.sh"
+# shellcheck source=vm/each-kernel.sh
+. "$repo/vm/each-kernel.sh"
 # shellcheck source=tests/lib/usage.sh
 . "$here/lib/usage.sh"
-USAGE_SEE=(tests/vm/build-module.sh tests/vm/boot.sh)
+USAGE_SEE=(vm/build-module.sh vm/boot.sh)
 usage_noargs "$@"
 
-mapfile -t kvers < <("$here/vm/kernels.sh")
+mapfile -t kvers < <("$repo/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || { echo "run.sh: no kernel with headers installed; run make deps" >&2; exit 2; }
 usage_kver KVERS
 usage_uint TEST_SCALE_PCT BT_ATTACH_S
@@ -66,21 +69,22 @@ _result() {
 	echo "$status $n $kver/$rest"
 }
 
-for kver in "${kvers[@]}"; do
-	out=$results/$kver
-	rm -rf "$out"
-	mkdir -p "$out"
+# The hooks of vm_each_kernel (vm/each-kernel.sh). The guest runs what a
+# user runs on their own machine (make test-here), with the module built
+# here, so every boot goes through its checks too.
+each_job() {
+	local kver=$1
+	job_kver=$kver
+	EACH_OUT=$results/$kver
+	EACH_JOB=$EACH_OUT/suite-job.sh
+	rm -rf "$EACH_OUT"
+	mkdir -p "$EACH_OUT"
 	echo "# $kver: building the module"
-	if ! "$here/vm/build-module.sh" "$kver" > "$out/build.log" 2>&1; then
-		sed 's/^/#   /' "$out/build.log"
-		_result "not ok - build" "$kver"
-	else
+	if vm_build "$kver" "$EACH_OUT"; then
 		_result "ok - build" "$kver"
+	else
+		_result "not ok - build" "$kver"
 	fi
-
-	# The guest runs what a user runs on their own machine (make
-	# test-here), with the module built above, so every boot goes through
-	# its checks too.
 	{
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BT_ATTACH_S=${BT_ATTACH_S:-180}"
@@ -88,36 +92,39 @@ for kver in "${kvers[@]}"; do
 		echo "export BLKEX_KO=/mnt/repo/build/$kver/blk_example.ko"
 		echo "export HERE_OUT=/mnt/out HERE_TAP=raw TEST_LOCKDOWN=1"
 		echo "exec bash /mnt/repo/tests/here.sh"
-	} > "$out/suite-job.sh"
-
+	} > "$EACH_JOB"
 	echo "# $kver: booting the VM"
 	seen=0
-	while IFS= read -r line; do
-		case $line in
-		"ok - "* | "not ok - "*)
-			_result "$line" "$kver"
-			seen=$((seen + 1)) ;;
-		*) echo "# $line" ;;
-		esac
-	done < <("$here/vm/boot.sh" "$kver" "$out/suite-job.sh" "$out" 2>&1 ||
-		 echo "# VM exit status $?")
+}
 
+each_line() {
+	case $1 in
+	"ok - "* | "not ok - "*)
+		_result "$1" "$job_kver"
+		seen=$((seen + 1)) ;;
+	*) echo "# $1" ;;
+	esac
+}
+
+each_done() {
+	local kver=$1 status=$2 i bad
+	[ "$status" = 0 ] || echo "# VM exit status $status"
 	for ((i = seen; i < ${#cases[@]}; i++)); do
-		_result "not ok - $(basename "${cases[i]}" .sh) # the VM stopped before it ran" "$kver"
+		_result "not ok - $(usage_case_name "$here/cases" "${cases[i]}") # the VM stopped before it ran" "$kver"
 	done
-
-	bad=$(grep -E "$KMSG_BAD" "$out/console.log" 2> /dev/null | head -n 5 || true)
-	if [ -s "$out/console.log" ] && [ -z "$bad" ]; then
+	if bad=$(vm_console_clean "$EACH_OUT"); then
 		_result "ok - kernel-log-clean" "$kver"
 	else
 		[ -n "$bad" ] && printf '#   kernel: %s\n' "${bad//$'\n'/$'\n'#   kernel: }"
 		_result "not ok - kernel-log-clean" "$kver"
 	fi
-done
+}
+
+vm_each_kernel "${kvers[@]}"
 
 for hcase in "${hcases[@]}"; do
-	name=$(basename "$hcase" .sh)
-	log=$results/host/$name.log
+	name=$(usage_case_name "${TEST_HOST_DIR:-$here/host}" "$hcase")
+	log=$results/host/${name##*/}.log
 	mkdir -p "$results/host"
 	echo "# host: $name"
 	start=$SECONDS

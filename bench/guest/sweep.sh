@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The queue-depth sweep, run inside the VM by bench/run.sh. Writes to
-# /mnt/out: raw/*.json (fio json+ per point), points.log (one line per
+# The queue-depth sweep, run by bench/here.sh (make bench-here, and inside
+# the VM of make bench) as root. BENCH_REPO is the checkout (default
+# /mnt/repo, the VM's), BENCH_OUT the results (default /mnt/out), BLKEX_KO
+# the module (default BENCH_REPO/build/KVER/blk_example.ko). Writes to
+# BENCH_OUT: raw/*.json (fio json+ per point), points.log (one line per
 # point: start and end time, device, workload, numjobs, iodepth, repeat,
 # file), irqs.log (per point: file, then how many BLOCK softirqs, local
 # timer interrupts and function-call IPIs the point took, summed over the
@@ -24,9 +27,9 @@
 # bench/guest/grid.sh.
 set -euo pipefail
 
-repo=/mnt/repo
-out=/mnt/out
-ko=$repo/build/$(uname -r)/blk_example.ko
+repo=${BENCH_REPO:-/mnt/repo}
+out=${BENCH_OUT:-/mnt/out}
+ko=${BLKEX_KO:-$repo/build/$(uname -r)/blk_example.ko}
 # shellcheck source=bench/guest/devices.sh
 . "$repo/bench/guest/devices.sh"
 # shellcheck source=bench/guest/workloads.sh

@@ -24,7 +24,7 @@
 #                     $XDG_CACHE_HOME/blk_example, XDG_CACHE_HOME
 #                     defaulting to ~/.cache (tests/debug/build-kernel.sh)
 #   JOBS=N            make -j for the kernel build; default nproc
-#   VM_MEM, VM_CPUS, VM_BOOT_TRIES, VM_QEMU_ARGS as tests/vm/boot.sh.
+#   VM_MEM, VM_CPUS, VM_BOOT_TRIES, VM_QEMU_ARGS as vm/boot.sh.
 # KVERS, TEST_KDIR, TEST_HOST_DIR, VM_KERNEL and VM_MODULES are set here,
 # to the debug kernel.
 set -euo pipefail
@@ -32,7 +32,7 @@ set -euo pipefail
 here=$(dirname "$(readlink -f "$0")")
 # shellcheck source=tests/lib/usage.sh
 . "$here/../lib/usage.sh"
-USAGE_SEE=(tests/vm/boot.sh)
+USAGE_SEE=(vm/boot.sh)
 usage_noargs "$@"
 usage_uint TEST_SCALE_PCT BT_ATTACH_S JOBS
 usage_vm_knobs

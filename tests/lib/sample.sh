@@ -3,7 +3,7 @@
 #
 # Is one bpftrace histogram a fair sample of another? Sourced by the
 # tracing cases after tracing.sh (for _bt_hist_rows), and by
-# tests/host/004-sample-fair.sh.
+# tests/host/tooling/004-sample-fair.sh.
 #
 # A run that samples 1 in P of the requests another run sees in full
 # (stages.bt's PERIOD) has, at or below any row, a count close to
@@ -17,10 +17,10 @@
 # SAMPLE_ALPHA: per row and side. stages.bt's five histograms have about
 # 70 rows between them, so a fair sample fails 022 about once in 6000
 # runs, while a whole histogram one row off fails at the rows round its
-# median (tests/host/004-sample-fair.sh checks both). Measured with
-# tests/lib/sample-sim.sh on 2026-11-23: of 15000 random samples drawn from
-# the three fixtures' histograms (5000 each, at 501, 51 and 50 requests),
-# none was rejected; the smallest chance of a row was 1.0e-4.
+# median (tests/host/tooling/004-sample-fair.sh checks both). Measured
+# with tests/lib/sample-sim.sh on 2026-11-23: of 15000 random samples
+# drawn from the three fixtures' histograms (5000 each, at 501, 51 and 50
+# requests), none was rejected; the smallest chance of a row was 1.0e-4.
 SAMPLE_ALPHA=${SAMPLE_ALPHA:-0.000001}
 
 # SAMPLE_ROWS: the command that prints a histogram's rows, called as

@@ -3,9 +3,11 @@
 #
 # Runs test cases on the running kernel and prints one TAP result line per
 # case ("ok - NAME", "not ok - NAME", "ok - NAME # SKIP reason");
-# tests/here.sh numbers them, or tests/run.sh for the VM.
+# tests/here.sh numbers them, or tests/run.sh for the VM. NAME is
+# GROUP/NNN-CASE for tests/cases/GROUP/NNN-CASE.sh (e.g. core/004-fio-verify).
 # Usage: SUITE_LOGDIR=DIR suite.sh CASE_FILE...
-# Each case's output goes to DIR/NAME.log, its kernel log to DIR/NAME.kmsg.
+# Each case's output goes to DIR/NNN-CASE.log, its kernel log to
+# DIR/NNN-CASE.kmsg.
 #
 # A case passes only if it exits 0 and the kernel log it produced holds
 # none of the patterns below (read from a mark, never cleared: kmsg_mark).
@@ -17,6 +19,7 @@
 set -uo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
+cases=$(dirname "$here")/cases
 logdir=${SUITE_LOGDIR:?suite.sh: set SUITE_LOGDIR to the directory for the logs}
 mkdir -p "$logdir"
 tmpbase=${TMPDIR:-/tmp}
@@ -70,9 +73,16 @@ if [ -w "$KMEMLEAK" ]; then
 fi
 
 for case in "$@"; do
-	name=$(basename "$case" .sh)
-	log=$logdir/$name.log
-	casetmp=$(mktemp -d "$tmpbase/blkex-$name.XXXXXX")
+	# Results carry the case's group (tests/cases/GROUP/NNN-NAME.sh);
+	# its files are named by NNN-NAME alone, which is unique.
+	name=${case%.sh}
+	case $name in
+	"$cases"/*) name=${name#"$cases"/} ;;
+	*) name=${name##*/} ;;
+	esac
+	base=${name##*/}
+	log=$logdir/$base.log
+	casetmp=$(mktemp -d "$tmpbase/blkex-$base.XXXXXX")
 	kmsg_mark
 	start=$SECONDS
 	(
@@ -92,14 +102,14 @@ for case in "$@"; do
 	_cleanup_after
 	rm -rf "$casetmp"
 	casetmp=
-	kmsg_since > "$logdir/$name.kmsg"
+	kmsg_since > "$logdir/$base.kmsg"
 	if [ -w "$KMEMLEAK" ]; then
-		_kmemleak_scan "$logdir/$name.kmemleak" "$start"
-		sed -n 's/^unreferenced object/kmemleak: &/p' "$logdir/$name.kmemleak" >> "$logdir/$name.kmsg"
+		_kmemleak_scan "$logdir/$base.kmemleak" "$start"
+		sed -n 's/^unreferenced object/kmemleak: &/p' "$logdir/$base.kmemleak" >> "$logdir/$base.kmsg"
 	fi
 	elapsed=$((SECONDS - start))
 
-	bad=$(grep -E "$KMSG_BAD" "$logdir/$name.kmsg" | head -n 5)
+	bad=$(grep -E "$KMSG_BAD" "$logdir/$base.kmsg" | head -n 5)
 	if [ "$rc" = 77 ]; then
 		reason=$(sed -n 's/^SKIP_REASON: //p' "$log" | tail -n 1)
 		echo "ok - $name # SKIP ${reason:-skipped}"

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC2034 # TRACING is for the cases
 #
-# Helpers for the tracing cases (tests/cases/02*-trace-*.sh), sourced by
-# them after common.sh: run a tracing/ bpftrace script around a load and
+# Helpers for the tracing cases (tests/cases/tracing/02*-trace-*.sh),
+# sourced by them after common.sh: run a tracing/ bpftrace script around a load and
 # read what it printed.
 
 TRACING=$(readlink -f "$(dirname "${BASH_SOURCE[0]}")/../../tracing")

@@ -6,7 +6,7 @@
 # that each says what it will do and refuses a typo before it builds or
 # boots anything. An entry point's help is its own header comment, the one
 # place its knobs are written; USAGE_SEE names the scripts whose
-# "Environment:" paragraph it also honours (e.g. tests/vm/boot.sh for
+# "Environment:" paragraph it also honours (e.g. vm/boot.sh for
 # VM_*), printed after it. Every check ends the script with status 2 and
 # a message on stderr that names the valid values.
 
@@ -141,10 +141,10 @@ usage_blkex_args() {
 	done
 }
 
-# usage_kernels: the kernels with headers and an image (tests/vm/kernels.sh
+# usage_kernels: the kernels with headers and an image (vm/kernels.sh
 # without KVERS), on one line.
 usage_kernels() {
-	KVERS='' "$usage_repo/tests/vm/kernels.sh" | paste -sd ' '
+	KVERS='' "$usage_repo/vm/kernels.sh" | paste -sd ' '
 }
 
 # usage_kver KNOB: each word of $KNOB (if set) is a kernel the VM can boot
@@ -162,7 +162,7 @@ usage_kver() {
 	done
 }
 
-# usage_vm_knobs: the knobs of tests/vm/boot.sh that take a number, size or name.
+# usage_vm_knobs: the knobs of vm/boot.sh that take a number, size or name.
 usage_vm_knobs() {
 	usage_uint VM_CPUS VM_TIMEOUT VM_BOOT_TIMEOUT VM_BOOT_TRIES
 	usage_oneof VM_ACCEL tcg kvm
@@ -170,13 +170,25 @@ usage_vm_knobs() {
 		usage_fail "VM_MEM: '$VM_MEM' is not a size such as 3G or 2048M"
 }
 
-# usage_pick DIR: the cases in DIR whose file name matches TESTS. The name,
-# not the path: a checkout in, say, /work/clone-036 would match every case.
+# usage_pick DIR: the cases in DIR, or in its group folders (DIR/GROUP/
+# NNN-NAME.sh), that TESTS matches, by file name (e.g. '^00[1-5]-') or by
+# GROUP/NAME (e.g. '^tracing/'); not by path: a checkout in, say,
+# /work/clone-036 would match every case. In file-name order, whatever
+# the group: a case's number places it (099-lockdown runs last).
 usage_pick() {
 	local f
 	[ -d "$1" ] || return 0
 	while read -r f; do
-		[[ ${f##*/} =~ ${TESTS:-.} ]] && echo "$f"
-	done < <(find "$1" -maxdepth 1 -name '[0-9]*.sh' | sort)
+		[[ ${f##*/} =~ ${TESTS:-.} || $(usage_case_name "$1" "$f") =~ ${TESTS:-.} ]] &&
+			echo "$f"
+	done < <(find "$1" -mindepth 1 -maxdepth 2 -name '[0-9]*.sh' |
+		 awk -F/ '{ print $NF "\t" $0 }' | sort | cut -f 2-)
 	return 0
+}
+
+# usage_case_name DIR FILE: the name of case FILE of usage_pick DIR in
+# results: GROUP/NNN-NAME, or NNN-NAME for a case with no group folder.
+usage_case_name() {
+	local n=${2#"${1%/}"/}
+	echo "${n%.sh}"
 }

@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Usage (inside the test VM): SOAK_SECONDS=N guest.sh
-# The soak, run by `make soak` (tests/soak/run.sh) and, short, by the case
-# 039-soak-short. For SOAK_SECONDS it keeps two disks busy at once:
+# Usage (as root): SOAK_SECONDS=N [BLKEX_KO=FILE] guest.sh
+# The soak, run by `make soak-here` (tests/soak/here.sh, also inside each
+# VM of `make soak`) and, short, by the case 039-soak-short. BLKEX_KO
+# defaults to build/KVER/blk_example.ko of this checkout. For
+# SOAK_SECONDS it keeps two disks busy at once:
 #   blkex0  four fio verify jobs on 0..96 MiB, random and sequential, block
 #           sizes 512 B..1 MiB, depths 1..32, verifying as they go
 #           (verify_backlog); a fifth job reads and writes 96..128 MiB,
@@ -16,11 +18,12 @@
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
+repo=$(readlink -f "$here/../..")
 # shellcheck source=tests/lib/kmsg-patterns.sh
 . "$here/../lib/kmsg-patterns.sh"
 
 secs=${SOAK_SECONDS:-180}
-ko=${BLKEX_KO:-/mnt/repo/build/$(uname -r)/blk_example.ko}
+ko=${BLKEX_KO:-$repo/build/$(uname -r)/blk_example.ko}
 dbg=/sys/kernel/config/blk_example/blkex0
 mnt=/mnt/blkex1
 work=$(mktemp -d)

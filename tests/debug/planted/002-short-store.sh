@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# DESCRIPTION: KASAN catches I/O past a store one sector short
 #
 # Planted: a store one sector shorter than the disk. vmalloc rounds it up
 # to whole pages, so on the stock kernel the last sector reads and writes
@@ -9,5 +10,5 @@ set -euo pipefail
 # shellcheck source=tests/debug/planted/lib.sh
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-_plant_run short-store BLKEX_PLANT_SHORT_STORE 005-bounds \
+_plant_run short-store core/005-bounds \
 	'BUG: KASAN: vmalloc-out-of-bounds'
