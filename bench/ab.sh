@@ -29,6 +29,9 @@
 # bench/guest/workloads.sh), AB_DEPTHS (iodepths, "1 16 32"), AB_NUMJOBS
 # (1), AB_REPS (5), BENCH_MB (device size in MiB, 64), BENCH_RUNTIME
 # (seconds a point, 3), BENCH_RAMP (ramp-up seconds, 0 allowed, 1),
+# AB_HIPRI (1: polled I/O, fio --hipri, for every build whose disk has
+# poll queues (queue/io_poll 1; the others run unpolled), and null_blk
+# gets a poll queue and is polled too; 0, the default: nothing polled),
 # BLKEX_ARGS (module parameters of every build, NAME=VALUE each; none),
 # KVER (default: the newest kernel with headers), BENCH_OUT (results
 # directory), VM_MEM (3G), VM_TIMEOUT (3600), VM_QEMU_ARGS and the other
@@ -84,6 +87,7 @@ usage_kver KVER
 mapfile -t wls < <(printf '%s\n' "${!WORKLOAD[@]}" | sort)
 [ -z "${AB_WORKLOAD:-}" ] || usage_in AB_WORKLOAD "$AB_WORKLOAD" "${wls[@]}"
 usage_uint AB_DEPTHS AB_NUMJOBS AB_REPS BENCH_MB BENCH_RUNTIME
+[ -z "${AB_HIPRI:-}" ] || usage_in AB_HIPRI "$AB_HIPRI" 0 1
 USAGE_MIN=0 usage_uint BENCH_RAMP
 usage_blkex_args BLKEX_ARGS
 usage_vm_knobs
@@ -129,7 +133,7 @@ each_job() {
 	{
 		printf 'export AB_BUILDS=%q\n' "${names[*]}"
 		for v in AB_WORKLOAD AB_DEPTHS AB_NUMJOBS AB_REPS BENCH_MB BENCH_RUNTIME \
-			 BENCH_RAMP BLKEX_ARGS; do
+			 BENCH_RAMP BLKEX_ARGS AB_HIPRI; do
 			[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 		done
 		echo 'exec bash /mnt/repo/bench/guest/ab.sh'

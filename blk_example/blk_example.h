@@ -32,6 +32,7 @@ struct blkex_queue {
 	atomic_t inflight;		/* started and not yet completed */
 	atomic_t stages_seq;		/* blkex_rq_stages events emitted */
 	unsigned int alone_run;		/* work_cpu=auto: lone requests in a row */
+	bool polled;			/* a poll queue (HCTX_TYPE_POLL) */
 	struct work_struct kick;	/* queued by .commit_rqs */
 	struct blkex_dev *dev;
 };
@@ -52,6 +53,7 @@ struct blkex_config {
 	u64 num_sectors;		/* capacity in 512-byte sectors */
 	u64 logical_block_size;
 	u64 hw_queues;			/* 0: one per possible CPU */
+	u64 poll_queues;		/* HCTX_TYPE_POLL queues; 0: none */
 	u64 queue_depth;
 	u64 wq_mode;			/* index in blkex_wq_mode_names */
 	u64 work_cpu;			/* enum blkex_work_cpu */
@@ -75,6 +77,7 @@ struct blkex_dev {
 	enum blkex_work_cpu work_cpu;
 	struct blkex_queue *queues;	/* one per hardware queue */
 	unsigned int nr_queues;		/* of @queues, as blk-mq made them */
+	unsigned int nr_poll_queues;	/* the last of @queues: polled */
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;		/* NULL while powered off */
 	struct blkex_fault fault;	/* guarded by store_mutex */
@@ -121,6 +124,7 @@ extern struct mutex blkex_lock;
 extern struct blkex_uparam blkex_param_num_sectors;
 extern struct blkex_uparam blkex_param_logical_block_size;
 extern struct blkex_uparam blkex_param_hw_queues;
+extern struct blkex_uparam blkex_param_poll_queues;
 extern struct blkex_uparam blkex_param_queue_depth;
 extern struct blkex_eparam blkex_param_wq_mode;
 extern struct blkex_eparam blkex_param_work_cpu;

@@ -151,6 +151,7 @@ CONFIGFS_ATTR(blkex_dev_, NAME)
 BLKEX_CFG_ATTR(num_sectors, num_sectors, &blkex_param_num_sectors, NULL);
 BLKEX_CFG_ATTR(logical_block_size, logical_block_size, &blkex_param_logical_block_size, NULL);
 BLKEX_CFG_ATTR(hw_queues, hw_queues, &blkex_param_hw_queues, NULL);
+BLKEX_CFG_ATTR(poll_queues, poll_queues, &blkex_param_poll_queues, NULL);
 BLKEX_CFG_ATTR(queue_depth, queue_depth, &blkex_param_queue_depth, NULL);
 BLKEX_CFG_ATTR(wq_mode, wq_mode, NULL, &blkex_param_wq_mode);
 BLKEX_CFG_ATTR(work_cpu, work_cpu, NULL, &blkex_param_work_cpu);
@@ -206,6 +207,7 @@ static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_num_sectors,
 	&blkex_dev_attr_logical_block_size,
 	&blkex_dev_attr_hw_queues,
+	&blkex_dev_attr_poll_queues,
 	&blkex_dev_attr_queue_depth,
 	&blkex_dev_attr_wq_mode,
 	&blkex_dev_attr_work_cpu,

@@ -164,39 +164,71 @@ static blk_status_t blkex_serve(struct blkex_dev *dev, struct blkex_cmd *cmd)
 	}
 }
 
-/*
- * Serve a batch taken off a pending list, oldest request first. A request
- * hung by fault injection is handed to .timeout instead of completed: from
- * the moment its state says DROPPED, .timeout may end it and the tag may
- * be reused, so the handler has read its next pointer before and touches
- * it no more.
- */
-static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
+/* The latest time a request of @batch may be served at (delay_us). */
+static u64 blkex_batch_due(struct llist_node *batch)
 {
-	struct blkex_cmd *cmd, *next;
-	u64 delay_until = 0;
+	struct blkex_cmd *cmd;
+	u64 due = 0;
+
+	llist_for_each_entry(cmd, batch, node)
+		due = max(due, cmd->delay_until);
+	return due;
+}
+
+/* A batch taken off the list, oldest first, its service begun. */
+static struct llist_node *blkex_batch_start(struct llist_node *batch)
+{
+	struct blkex_cmd *cmd;
 
 	batch = llist_reverse_order(batch);
 	llist_for_each_entry(cmd, batch, node) {
 		blkex_stamp(cmd, BLKEX_STAMP_WORK);
 		trace_blkex_rq_work_start(blk_mq_rq_from_pdu(cmd));
-		delay_until = max(delay_until, cmd->delay_until);
 	}
+	return batch;
+}
+
+/*
+ * Complete a served batch, store_mutex dropped; returns how many were
+ * completed. A completed request may be reused at once: read next first.
+ * A request hung by fault injection is handed to .timeout instead: from
+ * the moment its state says DROPPED, .timeout may end it and the tag may
+ * be reused, so its next pointer is read before and it is touched no more.
+ */
+static int blkex_batch_complete(struct llist_node *batch)
+{
+	struct blkex_cmd *cmd, *next;
+	int nr = 0;
+
+	llist_for_each_entry_safe(cmd, next, batch, node) {
+		if (cmd->hang) {
+			atomic_set_release(&cmd->state, BLKEX_CMD_DROPPED);
+		} else {
+			blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
+			nr++;
+		}
+	}
+	return nr;
+}
+
+/*
+ * Serve a batch taken off a pending list, oldest request first, as a work
+ * item does: sleep an injected delay, copy under store_mutex, complete.
+ */
+static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
+{
+	struct blkex_cmd *cmd;
+
+	batch = blkex_batch_start(batch);
 	/* delay_us: the service time injected, outside the lock. */
-	blkex_fault_wait(delay_until);
+	blkex_fault_wait(blkex_batch_due(batch));
 
 	mutex_lock(&dev->store_mutex);
 	llist_for_each_entry(cmd, batch, node)
 		cmd->status = blkex_serve(dev, cmd);
 	mutex_unlock(&dev->store_mutex);
 
-	/* A completed request may be reused at once: read next first. */
-	llist_for_each_entry_safe(cmd, next, batch, node) {
-		if (cmd->hang)
-			atomic_set_release(&cmd->state, BLKEX_CMD_DROPPED);
-		else
-			blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
-	}
+	blkex_batch_complete(batch);
 }
 
 static void blkex_queue_drain(struct blkex_queue *bq, int cpu,
@@ -280,6 +312,11 @@ void blkex_kick_work(struct work_struct *work)
  * next request overlaps and auto switches. The count is a per-queue hint,
  * updated without a lock; a lost update only delays a switch. The CPU is
  * a hint too: if it goes offline the workqueue still runs the work.
+ *
+ * On a poll queue auto always hands off: the submitter stays on its CPU
+ * polling (blkex_poll()), and a worker woken there would preempt it to do
+ * what it is spinning to do. On the next CPU the worker only backs the
+ * poller up. docs/bench/2026-12-03-poll-queues.md has the measurement.
  */
 static int blkex_work_cpu(struct blkex_queue *bq, bool alone)
 {
@@ -290,7 +327,7 @@ static int blkex_work_cpu(struct blkex_queue *bq, bool alone)
 	case BLKEX_WORK_LOCAL:
 		return cpu;
 	case BLKEX_WORK_AUTO:
-		if (!alone) {
+		if (!alone || bq->polled) {
 			WRITE_ONCE(bq->alone_run, 0);
 			break;
 		}
@@ -345,6 +382,59 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 	return BLK_STS_OK;
 }
 
+/*
+ * io_uring IOPOLL (fio --hipri) on a poll queue: the submitter spins here
+ * for its completions instead of sleeping. It serves the hardware queue's
+ * pending list itself, as a work item would, so a polled request need not
+ * wait for a worker to be woken and scheduled. queue_rq still queued a
+ * work item for every request: the poller and the worker claim requests
+ * from the same list with llist_del_all(), so each request is served and
+ * completed exactly once, by whichever comes first, and a work item that
+ * finds the list empty does nothing (as it does when another work item's
+ * drain got there first). The poller's completion goes through
+ * blk_mq_complete_request() too, which for a polled request (REQ_POLLED)
+ * runs .complete at once on this CPU.
+ *
+ * The block layer polls under rcu_read_lock() (iocb_bio_iopoll()), so this
+ * must not sleep: store_mutex is only tried, and a poller that finds it
+ * held leaves the list to the worker that holds it or to the next poll.
+ * A batch with injected delay (delay_us) not yet due is put back for the
+ * worker, which sleeps the delay; the kick work item is queued in case the
+ * work item that was due to drain it ran meanwhile and found nothing.
+ */
+static int blkex_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	struct blkex_queue *bq = hctx->driver_data;
+	struct blkex_dev *dev = bq->dev;
+	struct llist_node *batch, *last;
+	struct blkex_cmd *cmd;
+	u64 due;
+
+	if (llist_empty(&bq->pending) || !mutex_trylock(&dev->store_mutex))
+		return 0;
+	batch = llist_del_all(&bq->pending);
+	if (!batch)
+		goto out_unlock;
+	due = blkex_batch_due(batch);
+	if (due && due > ktime_get_ns()) {
+		mutex_unlock(&dev->store_mutex);
+		for (last = batch; last->next; last = last->next)
+			;
+		llist_add_batch(batch, last, &bq->pending);
+		blkex_queue_drain(bq, raw_smp_processor_id(), &bq->kick);
+		return 0;
+	}
+	batch = blkex_batch_start(batch);
+	llist_for_each_entry(cmd, batch, node)
+		cmd->status = blkex_serve(dev, cmd);
+	mutex_unlock(&dev->store_mutex);
+	return blkex_batch_complete(batch);
+
+out_unlock:
+	mutex_unlock(&dev->store_mutex);
+	return 0;
+}
+
 /* A dispatch batch ended before a request marked last: serve what it left. */
 static void blkex_commit_rqs(struct blk_mq_hw_ctx *hctx)
 {
@@ -395,6 +485,32 @@ static enum blk_eh_timer_return blkex_timeout_rq(struct request *rq)
 }
 
 /*
+ * Which CPUs submit to which hardware queue: the default map takes the
+ * first queues, the poll map (io_uring IOPOLL) the last nr_poll_queues,
+ * each spread over every CPU; the read map has none, so reads share the
+ * default queues. With one map this is the mapping blk-mq makes itself.
+ */
+static void blkex_map_queues(struct blk_mq_tag_set *set)
+{
+	struct blkex_dev *dev = set->driver_data;
+	unsigned int nr[HCTX_MAX_TYPES] = {
+		[HCTX_TYPE_DEFAULT]	= dev->nr_queues - dev->nr_poll_queues,
+		[HCTX_TYPE_POLL]	= dev->nr_poll_queues,
+	};
+	unsigned int i, offset = 0;
+
+	for (i = 0; i < set->nr_maps; i++) {
+		struct blk_mq_queue_map *map = &set->map[i];
+
+		map->nr_queues = nr[i];
+		map->queue_offset = offset;
+		offset += nr[i];
+		if (nr[i])
+			blk_mq_map_queues(map);
+	}
+}
+
+/*
  * The hardware queue's own state. The array is sized from the tag set's
  * nr_hw_queues, which blk-mq may have cut down to nr_cpu_ids (main.c).
  */
@@ -402,8 +518,11 @@ static int blkex_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
 			   unsigned int hctx_idx)
 {
 	struct blkex_dev *dev = data;
+	struct blkex_queue *bq = &dev->queues[hctx_idx];
 
-	hctx->driver_data = &dev->queues[hctx_idx];
+	/* The poll map's queues are the last ones (blkex_map_queues()). */
+	bq->polled = hctx_idx >= dev->nr_queues - dev->nr_poll_queues;
+	hctx->driver_data = bq;
 	return 0;
 }
 
@@ -452,6 +571,8 @@ const struct blk_mq_ops blkex_mq_ops = {
 	.commit_rqs	= blkex_commit_rqs,
 	.complete	= blkex_complete_rq,
 	.timeout	= blkex_timeout_rq,
+	.poll		= blkex_poll,
+	.map_queues	= blkex_map_queues,
 	.init_hctx	= blkex_init_hctx,
 	.init_request	= blkex_init_request,
 	.exit_request	= blkex_exit_request,

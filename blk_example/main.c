@@ -65,6 +65,18 @@ module_param_cb(hw_queues, &blkex_uparam_ops, &blkex_param_hw_queues, 0444);
 MODULE_PARM_DESC(hw_queues, "blk-mq hardware queues per disk; 0 means one per possible CPU, and more than that is cut down to it. Default: 0");
 
 /*
+ * Poll queues (HCTX_TYPE_POLL) come on top of hw_queues: polled I/O
+ * (io_uring IOPOLL, fio --hipri) goes to them and its submitter reaps it
+ * with .poll (io.c); with none, queue/io_poll is 0 and polled I/O is
+ * refused as before.
+ */
+struct blkex_uparam blkex_param_poll_queues = {
+	.val = 0, .min = 0, .max = NR_CPUS,
+};
+module_param_cb(poll_queues, &blkex_uparam_ops, &blkex_param_poll_queues, 0444);
+MODULE_PARM_DESC(poll_queues, "Poll queues per disk (HCTX_TYPE_POLL), for io_uring IOPOLL, besides hw_queues; more than one per possible CPU is cut down to it. Default: 0 (none: no polled I/O)");
+
+/*
  * 256, not 128: two submitters that share a CPU share its hardware queue,
  * so two io_uring jobs of iodepth 128 on one CPU need 256 tags between
  * them; with 128 they wait for tags and fall behind. The measurement is
@@ -118,7 +130,7 @@ struct blkex_eparam blkex_param_work_cpu = {
 	.val = BLKEX_WORK_AUTO,
 };
 module_param_cb(work_cpu, &blkex_eparam_ops, &blkex_param_work_cpu, 0444);
-MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local (the submitting CPU), next (the CPU after it) or auto (next while requests overlap, local after a run of lone requests). Ignored by unbound workqueues. Default: auto");
+MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local (the submitting CPU), next (the CPU after it) or auto (next while requests overlap or on a poll queue, local after a run of lone requests). Ignored by unbound workqueues. Default: auto");
 
 #define BLKEX_NR_WQ_MODES	ARRAY_SIZE(blkex_wq_mode_names)
 
@@ -217,6 +229,7 @@ struct blkex_dev *blkex_dev_alloc(void)
 	dev->cfg.num_sectors = blkex_param_num_sectors.val;
 	dev->cfg.logical_block_size = blkex_param_logical_block_size.val;
 	dev->cfg.hw_queues = blkex_param_hw_queues.val;
+	dev->cfg.poll_queues = blkex_param_poll_queues.val;
 	dev->cfg.queue_depth = blkex_param_queue_depth.val;
 	dev->cfg.wq_mode = blkex_param_wq_mode.val;
 	dev->cfg.work_cpu = blkex_param_work_cpu.val;
@@ -290,12 +303,15 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 
 	/*
 	 * blk-mq makes no more hardware queues than CPU ids (with one queue
-	 * map), so neither does the queue array. It is allocated before the
-	 * tag set and freed after it: a request's work item, flushed when
-	 * the tag set frees the request, drains its hardware queue.
+	 * map), so neither does the queue array; poll queues, which need the
+	 * three maps, are cut down the same way and come last. The array is
+	 * allocated before the tag set and freed after it: a request's work
+	 * item, flushed when the tag set frees the request, drains its
+	 * hardware queue.
 	 */
+	dev->nr_poll_queues = min_t(unsigned int, cfg->poll_queues, nr_cpu_ids);
 	dev->nr_queues = min_t(unsigned int, cfg->hw_queues ?: nr_cpu_ids,
-			       nr_cpu_ids);
+			       nr_cpu_ids) + dev->nr_poll_queues;
 	dev->queues = kcalloc(dev->nr_queues, sizeof(*dev->queues), GFP_KERNEL);
 	if (!dev->queues)
 		return -ENOMEM;
@@ -310,6 +326,8 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 	memset(&dev->tag_set, 0, sizeof(dev->tag_set));
 	dev->tag_set.ops = &blkex_mq_ops;
 	dev->tag_set.nr_hw_queues = dev->nr_queues;
+	/* The default, read and poll maps (blkex_map_queues(), io.c). */
+	dev->tag_set.nr_maps = dev->nr_poll_queues ? HCTX_MAX_TYPES : 1;
 	dev->tag_set.queue_depth = cfg->queue_depth;
 	dev->tag_set.numa_node = NUMA_NO_NODE;
 	dev->tag_set.cmd_size = sizeof(struct blkex_cmd);

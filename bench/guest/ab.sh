@@ -9,6 +9,9 @@
 # the repeat before, so drift hits all alike; a build is loaded afresh
 # (and written once) for each repeat. Writes
 # raw/<name>_qd<depth>_r<rep>.json to /mnt/out, null_blk as "nullblk".
+# AB_HIPRI=1 polls (fio --hipri): null_blk gets a poll queue, and a build
+# is polled when its disk has poll queues (queue/io_poll 1); hipri.txt
+# says which were.
 set -euo pipefail
 
 repo=/mnt/repo
@@ -26,6 +29,7 @@ out=/mnt/out
 : "${BENCH_RUNTIME:=3}"
 : "${BENCH_RAMP:=1}"
 : "${BLKEX_ARGS:=}"
+: "${AB_HIPRI:=0}"
 
 [ -n "${WORKLOAD[$AB_WORKLOAD]:-}" ] ||
 	{ echo "ab: no workload $AB_WORKLOAD" >&2; exit 2; }
@@ -43,8 +47,9 @@ _load() {
 	_bench_dev_ready /dev/blkex0
 }
 
-_bench_nullb nullb0 0 "$(nproc)" 0
+_bench_nullb nullb0 0 "$(nproc)" "$AB_HIPRI"
 _bench_dev_ready /dev/nullb0
+echo "nullblk $AB_HIPRI" > "$out/hipri.txt"
 
 mkdir -p "$out/raw"
 echo "ab: $(uname -r), $(nproc) CPUs, $AB_WORKLOAD numjobs $AB_NUMJOBS, depths $AB_DEPTHS, $AB_REPS repeats: ${devs[*]}"
@@ -52,14 +57,17 @@ for ((rep = 1; rep <= AB_REPS; rep++)); do
 	for ((i = 0; i < ${#devs[@]}; i++)); do
 		name=${devs[(i + rep - 1) % ${#devs[@]}]}
 		dev=/dev/nullb0
+		hipri=$AB_HIPRI
 		if [ "$name" != nullblk ]; then
 			_load "$name"
 			dev=/dev/blkex0
+			[ "$(cat /sys/block/blkex0/queue/io_poll)" = 1 ] || hipri=0
+			[ "$rep" != 1 ] || echo "$name $hipri" >> "$out/hipri.txt"
 		fi
 		for qd in $AB_DEPTHS; do
-			echo "ab: rep $rep $name iodepth $qd"
+			echo "ab: rep $rep $name iodepth $qd hipri $hipri"
 			DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd \
-			NUMJOBS=$AB_NUMJOBS RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP HIPRI=0 \
+			NUMJOBS=$AB_NUMJOBS RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP HIPRI=$hipri \
 			SIZE=$((100 / AB_NUMJOBS))% \
 				fio "$repo/bench/sweep.fio" --output-format=json --eta=never \
 				--output="$out/raw/${name}_qd${qd}_r$rep.json"

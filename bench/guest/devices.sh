@@ -5,7 +5,10 @@
 # brings up the devices compared by the sweep, all of BENCH_MB MiB,
 # 512-byte blocks, no I/O scheduler, every block written once so no driver
 # serves reads from a hole:
-#   blkex            blk_example (BLKEX_ARGS are extra module parameters)
+#   blkex            blk_example (BLKEX_ARGS are extra module parameters;
+#                    with nullblk-poll in the list it gets poll_queues=1
+#                    unless they set poll_queues, so that the polled
+#                    phase measures it too)
 #   brd              the kernel's bio-based RAM disk: the outer bound
 #   nullblk          null_blk memory_backed=1 irqmode=0: blk-mq, completed
 #                    inline in queue_rq
@@ -140,6 +143,9 @@ bench_devices_up() {
 		shift
 	done
 	[ "$#" = 0 ] || shift
+	if [[ " ${names[*]} " == *" nullblk-poll "* && " $* " != *" poll_queues="* ]]; then
+		set -- "$@" poll_queues=1
+	fi
 	: > "$out/devices.txt"
 	for name in "${names[@]}"; do
 		if _bench_dev_up "$name" "$ko" "$@" 2> "$out/devices.err"; then
