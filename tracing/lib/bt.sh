@@ -14,55 +14,26 @@
 # (default 180; a debug kernel needs more). Sets BT_PID.
 # Job control is on while the job starts so that it keeps SIGINT: a
 # background job of a non-interactive shell ignores it otherwise.
-# The waits poll with shell builtins only: under emulation every process
-# a poll starts (grep, awk, sleep) takes the emulated CPUs from bpftrace,
-# and ten polls a second made an attach cost seconds more.
 bt_start() {
-	local out=$1 i limit=$((${BT_ATTACH_S:-180} * 10)) line
+	local out=$1 i limit=$((${BT_ATTACH_S:-180} * 10))
 	shift
 	set -m
 	bpftrace "$@" > "$out" 2>&1 &
 	BT_PID=$!
 	set +m
 	for ((i = 0; i < limit; i++)); do
-		while IFS= read -r line; do
-			[[ $line != *'Hit Ctrl-C'* ]] || return 0
-		done < "$out"
+		grep -q 'Hit Ctrl-C' "$out" && return 0
 		bt_exited "$BT_PID" && return 1
-		_bt_nap
+		sleep 0.1
 	done
 	return 1
 }
 
-# _bt_nap: a tenth of a second: a read that times out on a FIFO nobody
-# writes (opened once, read-write so it never ends), or sleep(1) where
-# no FIFO can be made.
-_bt_nap() {
-	local f
-	if [ -z "${_BT_NAP_FD:-}" ]; then
-		_BT_NAP_FD=none
-		f=$(mktemp -u "${TMPDIR:-/tmp}/bt-nap.XXXXXX")
-		if mkfifo -m 600 "$f" 2> /dev/null; then
-			exec {_BT_NAP_FD}<> "$f"
-			rm -f "$f"
-		fi
-	fi
-	if [ "$_BT_NAP_FD" = none ]; then
-		sleep 0.1
-	else
-		read -rt 0.1 -u "$_BT_NAP_FD" _ || true
-	fi
-}
-
 # bt_exited PID: true once the background job PID has exited (a child not
-# yet reaped is a zombie, which kill -0 still finds: state Z, the field
-# after the command name in /proc/PID/stat).
+# yet reaped is a zombie, which kill -0 still finds).
 bt_exited() {
-	local stat
-	kill -0 "$1" 2> /dev/null || return 0
-	read -r stat 2> /dev/null < "/proc/$1/stat" || return 0
-	stat=${stat##*) }
-	[ "${stat%% *}" = Z ]
+	! kill -0 "$1" 2> /dev/null ||
+		[ "$(awk '{ print $3 }' "/proc/$1/stat" 2> /dev/null)" = Z ]
 }
 
 # bt_stop PID: end the bpftrace job PID with SIGINT, as Ctrl-C does, and
@@ -78,7 +49,7 @@ bt_stop() {
 		((i % 100)) || kill -INT "$1" 2> /dev/null
 		[ "$i" = 100 ] && echo "bpftrace $1 is still up 10 s after SIGINT"
 		bt_exited "$1" && break
-		_bt_nap
+		sleep 0.1
 	done
 	if ! bt_exited "$1"; then
 		kill -KILL "$1" 2> /dev/null || true
