@@ -118,8 +118,8 @@ usage_vm_knobs
 # reload with its fill est_per_reload, a bpftrace attach and stop
 # est_per_attach; the boot, the devices' set-up and the report
 # est_fixed. Hundredths, to keep to the shell's integers.
-est_per_s=340 est_per_run=70 est_per_point=15 est_per_snap=40
-est_per_reload=300 est_per_attach=2000 est_fixed=9000
+est_per_s=320 est_per_run=65 est_per_point=15 est_per_snap=30
+est_per_reload=200 est_per_attach=2800 est_fixed=4000
 have_stages=0
 [ ! -x "$repo/tracing/stages.bt" ] || ! command -v bpftrace > /dev/null || have_stages=1
 read -ra plan_devs <<< "$BENCH_DEVICES"
