@@ -67,11 +67,13 @@ done < "$out/points.log"
 # another (stonewall) and reports each on its own (new_group);
 # bench/sweep_report.py splits groups/*.json into raw/*.json, one per
 # point, on the host. fio works in a tmpfs directory (guest-init.sh):
-# its exec_prerun/exec_postrun output lands there.
+# its exec_prerun/exec_postrun output lands there. sweep.fio's own
+# filename= stays out: a job's filename= adds to the one it inherits,
+# so each section would do half its I/O on the first device.
 fio_global=
 while IFS= read -r line; do
 	[ "$line" = "[point]" ] && break
-	fio_global+=$line$'\n'
+	[[ $line == filename=* ]] || fio_global+=$line$'\n'
 done < "$repo/bench/sweep.fio"
 snap=/run/bench-group
 mkdir -p "$snap" "$out/groups"
