@@ -82,10 +82,10 @@ bench_points() {
 # plan line: the fio processes (bench/guest/sweep.sh runs a group of
 # points in each: the devices of one workload, job count, depth and
 # repeat), the module reloads (a workqueue flavour each, and the stage
-# phase's), the bpftrace attaches and the random-read points, which take
-# interrupt counts, as "RUNS RELOADS ATTACHES COUNTED".
+# phase's), the bpftrace attaches and the one-job random-read points,
+# which take interrupt counts, as "RUNS RELOADS ATTACHES COUNTED".
 bench_runs() {
-	local stages=$1 d sweep=0 polled=0 rr=0 wl
+	local stages=$1 d sweep=0 polled=0 rr=0 wl nj one=0
 	local -a depths njs wls modes vdepths sdepths pdepths
 	shift
 	for d in "$@"; do
@@ -98,12 +98,15 @@ bench_runs() {
 	for wl in "${wls[@]}"; do
 		[ "$wl" != randread-4k ] || rr=1
 	done
+	for nj in "${njs[@]}"; do
+		[ "$nj" != 1 ] || one=1
+	done
 	echo "$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * sweep +
 		  polled * ${#pdepths[@]} * BENCH_REPS +
 		  ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS +
 		  stages * 2 * ${#sdepths[@]} * 2 * 2 ))" \
 	     "$(( ${#modes[@]} + stages ))" "$(( stages * 2 * ${#sdepths[@]} * 2 ))" \
-	     "$(( rr * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * (${#@} - polled) +
+	     "$(( rr * one * ${#depths[@]} * BENCH_REPS * (${#@} - polled) +
 		  polled * ${#pdepths[@]} * BENCH_REPS +
 		  ${#modes[@]} * ${#vdepths[@]} * BENCH_REPS * 2 +
 		  stages * ${#sdepths[@]} * 2 * 2 ))"

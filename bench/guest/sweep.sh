@@ -138,11 +138,13 @@ _irq_delta() {
 # _group WORKLOAD NUMJOBS IODEPTH REP LABEL=DEV...: the points of these
 # devices, in this order, in one fio run; hipri=1 in its environment polls
 # (io_uring IOPOLL). Each section is named after its point's file. In a
-# group of random reads (the workload of the report's "where completions
-# ran", of the polled points and of the flavours) each section also takes
-# the interrupt counters right before and after its own I/O, and irqs.log
-# gets a line per point; the other groups skip them, as the two snapshots
-# (a shell and a cat each) cost a third of a point under emulation. A
+# group of random reads with one job (the points of the report's "where
+# completions ran", the polled points and the flavours) each section
+# also takes the interrupt counters right before and after its own I/O,
+# and irqs.log gets a line per point. The other groups skip them: two
+# snapshots (a shell and a cat each) cost a third of a point under
+# emulation, and with two jobs they made the clones' I/O run one after
+# the other in guest time (twice the IOPS of the same point without). A
 # resumed run skips a group whose points are all finished, and reruns it
 # whole if not.
 _group() {
@@ -167,7 +169,7 @@ _group() {
 	fi
 	_progress "${#labels[@]}" "$wl numjobs=$nj iodepth=$qd rep $rep: ${labels[*]}"
 	groups=$((groups + 1))
-	[ "$wl" != randread-4k ] || count=1
+	[ "$wl" != randread-4k ] || [ "$nj" != 1 ] || count=1
 	{
 		printf '%s' "$fio_global"
 		for i in "${!names[@]}"; do
