@@ -78,9 +78,9 @@ here_leave_on_exit
 mkdir -p "$out"
 out=$(readlink -f "$out")
 
-points=$(bench_planned)
+read -r points runs _ < <(bench_planned)
 run_ms=$(( $(bench_ms "$BENCH_RUNTIME") + $(bench_ms "$BENCH_RAMP") ))
-echo "bench: plan: $points fio runs of $BENCH_RUNTIME (ramp $BENCH_RAMP), $BENCH_REPS repeats, devices $BENCH_DEVICES; $((points * run_ms / 1000)) s of fio, plus each run's start and the set-up"
+echo "bench: plan: $points points of $BENCH_RUNTIME (ramp $BENCH_RAMP) in $runs fio runs, $BENCH_REPS repeats, devices $BENCH_DEVICES; $((points * run_ms / 1000)) s of fio, plus each run's start and the set-up"
 echo "bench: results in $out"
 
 ko=$here_ko

@@ -43,13 +43,15 @@ bench_knobs() {
 	usage_blkex_args BLKEX_ARGS
 }
 
-# bench_planned: the fio runs of the grid bench_knobs set, with the stage
-# phase if this machine has bpftrace and tracing/stages.bt.
+# bench_planned: what the grid bench_knobs set runs, with the stage phase
+# if this machine has bpftrace and tracing/stages.bt, as one line: POINTS
+# RUNS RELOADS ATTACHES SNAPS (bench_points, then bench_runs, grid.sh).
 bench_planned() {
 	local have_stages=0
 	local -a plan_devs
 	[ ! -x "$bench_dir/../tracing/stages.bt" ] || ! command -v bpftrace > /dev/null ||
 		have_stages=1
 	read -ra plan_devs <<< "$BENCH_DEVICES"
-	bench_points "$have_stages" "${plan_devs[@]}"
+	echo "$(bench_points "$have_stages" "${plan_devs[@]}")" \
+		"$(bench_runs "$have_stages" "${plan_devs[@]}")"
 }

@@ -88,17 +88,25 @@ bench_knobs
 usage_uint BENCH_BOOTS
 usage_vm_knobs
 
-# The plan: how many fio runs, and about how long. Host seconds measured
-# on this 2-core machine under the icount clock with other engineers' VMs
-# running (docs/bench/2026-12-03-default.md): a guest second of fio costs
-# about est_per_s, each run est_per_point more (fio's start under
-# emulation, the counters), and the build, the boot and the devices'
-# set-up est_fixed. A busier host stretches them all.
-est_per_s=7 est_per_point=3 est_fixed=150
-points=$(bench_planned)
+# The plan: how many points and fio runs, and about how long. Seconds of
+# the QEMU process's CPU time, measured on this machine under the icount
+# clock (docs/bench/2026-12-03-fast-default.md); with thread=single that
+# is the wall time on an idle 2-core host, and a host shared with other
+# VMs stretches it (twice, with four others running). A guest second of
+# fio I/O costs est_per_s; each fio run (a group of points: bench/guest/
+# sweep.sh) est_per_run more, each point in it est_per_point, and each
+# random-read point's two interrupt snapshots est_per_snap; a module
+# reload with its fill est_per_reload, a bpftrace attach and stop
+# est_per_attach; the boot, the devices' set-up and the report
+# est_fixed. Hundredths, to keep to the shell's integers.
+est_per_s=320 est_per_run=65 est_per_point=15 est_per_snap=30
+est_per_reload=200 est_per_attach=2800 est_fixed=4000
+read -r points runs reloads attaches snaps < <(bench_planned)
 run_ms=$(( $(bench_ms "$BENCH_RUNTIME") + $(bench_ms "$BENCH_RAMP") ))
-est=$(( est_fixed + points * (run_ms * est_per_s / 1000 + est_per_point) ))
-echo "bench: plan: $points fio runs of $BENCH_RUNTIME (ramp $BENCH_RAMP), $BENCH_REPS repeats, devices $BENCH_DEVICES; about $((est / 60)) min on a 2-core host shared with other VMs"
+est=$(( (est_fixed + points * (run_ms * est_per_s / 1000 + est_per_point) +
+	 runs * est_per_run + snaps * est_per_snap + reloads * est_per_reload +
+	 attaches * est_per_attach) / 100 ))
+echo "bench: plan: $points points of $BENCH_RUNTIME (ramp $BENCH_RAMP) in $runs fio runs, $BENCH_REPS repeats, devices $BENCH_DEVICES; about $(( (est + 30) / 60 )) min of emulation (the wall time on an idle 2-core host; other VMs on it stretch that)"
 
 out=${BENCH_OUT:-$here/results/$(date +%Y%m%d-%H%M%S)-$kver}
 mkdir -p "$out"

@@ -3,9 +3,10 @@
 """Turn one bench sweep into data, a Markdown report and PNG plots.
 
 Reads what bench/guest/sweep.sh and bench/hostload.sh left in RESULTS_DIR
-(points.log, raw/*.json, and if there: machine.txt, devices.txt,
-irqs.log, hostload.log, stages/*.txt) and writes, to OUT_DIR (default:
-RESULTS_DIR):
+(points.log, groups/*.json or raw/*.json, and if there: machine.txt,
+devices.txt, irqs.log, hostload.log, stages/*.txt), splits each
+groups/*.json (fio runs of several points) into RESULTS_DIR/raw/*.json
+(one per point), and writes, to OUT_DIR (default: RESULTS_DIR):
   points.csv   one row per fio run, with the host's load during it
   summary.csv  median, min and max over repeats, and ratios to null_blk/brd
   report.md    the devices, the speed targets, where each device's
@@ -105,6 +106,37 @@ def fio_metrics(path):
         "lat_p50_us": lpct.get("50.000000", 0) / 1000,
         "lat_p99_us": lpct.get("99.000000", 0) / 1000,
     }
+
+
+def split_groups(results):
+    """Write raw/NAME.json for each point of each groups/*.json.
+
+    bench/guest/sweep.sh runs a group of points (the devices of one
+    workload, job count, depth and repeat) as one fio process, a section
+    per point named after its file, each its own reporting group; fio's
+    json+ then holds one job per point. Each raw/NAME.json gets that
+    job alone, with the run's other keys and the disk_util of its device,
+    so it reads like the output of a fio run of that point by itself. A
+    group file that is not JSON is skipped: a boot died during it, and its
+    points are not in points.log (the resumed boot ran it again).
+    """
+    for path in sorted(glob.glob(f"{results}/groups/*.json")):
+        try:
+            with open(path) as f:
+                text = f.read()
+            doc = json.loads(text[text.index("{"):])
+            jobs = doc["jobs"]
+        except (OSError, ValueError, KeyError):
+            continue
+        os.makedirs(f"{results}/raw", exist_ok=True)
+        for job in jobs:
+            dev = os.path.basename(job.get("job options", {})
+                                   .get("filename", ""))
+            one = dict(doc, jobs=[job],
+                       disk_util=[d for d in doc.get("disk_util", [])
+                                  if d.get("name") == dev])
+            with open(f"{results}/raw/{job['jobname']}.json", "w") as f:
+                json.dump(one, f, indent=2)
 
 
 def read_irqs(out):
@@ -672,6 +704,7 @@ def report(args):
     check_dir(results)
     out = args.out or results
     os.makedirs(out, exist_ok=True)
+    split_groups(results)
     rows = read_points(results)
     fields = ["label", "workload", "numjobs", "iodepth", "rep", "ios", "iops",
               "bw_kib", "lat_mean_us", "lat_p50_us", "lat_p99_us",

@@ -6,7 +6,8 @@
 # set in the environment wins; the others take BENCH_QUICK=1's values
 # (CI: proves the pipeline), BENCH_FULL=1's (the whole grid, hours) or
 # the default's (every target of the report, in under 30 minutes here).
-# bench_points counts the fio runs that grid makes.
+# bench_points counts the points that grid makes, bench_runs the fio
+# processes, reloads and bpftrace attaches they take.
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_DEPTHS:=1 16}" "${BENCH_WORKLOADS:=randread-4k}"
@@ -75,4 +76,38 @@ bench_points() {
 	      ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS * 2 +
 	      stages * 2 * ${#sdepths[@]} * 2 * 2 ))
 	echo "$n"
+}
+
+# bench_runs STAGES DEVICE...: what besides the points costs time, for the
+# plan line: the fio processes (bench/guest/sweep.sh runs a group of
+# points in each: the devices of one workload, job count, depth and
+# repeat), the module reloads (a workqueue flavour each, and the stage
+# phase's), the bpftrace attaches and the one-job random-read points,
+# which take interrupt counts, as "RUNS RELOADS ATTACHES COUNTED".
+bench_runs() {
+	local stages=$1 d sweep=0 polled=0 rr=0 wl nj one=0
+	local -a depths njs wls modes vdepths sdepths pdepths
+	shift
+	for d in "$@"; do
+		case $d in
+		nullblk-poll) polled=1 ;;
+		*) sweep=1 ;;
+		esac
+	done
+	bench_lists
+	for wl in "${wls[@]}"; do
+		[ "$wl" != randread-4k ] || rr=1
+	done
+	for nj in "${njs[@]}"; do
+		[ "$nj" != 1 ] || one=1
+	done
+	echo "$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * sweep +
+		  polled * ${#pdepths[@]} * BENCH_REPS +
+		  ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS +
+		  stages * 2 * ${#sdepths[@]} * 2 * 2 ))" \
+	     "$(( ${#modes[@]} + stages ))" "$(( stages * 2 * ${#sdepths[@]} * 2 ))" \
+	     "$(( rr * one * ${#depths[@]} * BENCH_REPS * (${#@} - polled) +
+		  polled * ${#pdepths[@]} * BENCH_REPS +
+		  ${#modes[@]} * ${#vdepths[@]} * BENCH_REPS * 2 +
+		  stages * ${#sdepths[@]} * 2 * 2 ))"
 }

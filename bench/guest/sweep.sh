@@ -4,18 +4,24 @@
 # The queue-depth sweep, run by bench/here.sh (make bench-here, and inside
 # the VM of make bench) as root. BENCH_REPO is the checkout (default
 # /mnt/repo, the VM's), BENCH_OUT the results (default /mnt/out), BLKEX_KO
-# the module (default BENCH_REPO/build/KVER/blk_example.ko). Writes to
-# BENCH_OUT: raw/*.json (fio json+ per point), points.log (one line per
-# point: start and end time, device, workload, numjobs, iodepth, repeat,
-# file), irqs.log (per point: file, then how many BLOCK softirqs, local
-# timer interrupts and function-call IPIs the point took, summed over the
-# CPUs: where completions ran), devices.txt (each device and what it is,
-# or why it is left out). Devices run interleaved point by point so drift
-# in the emulated CPU hits all of them alike.
+# the module (default BENCH_REPO/build/KVER/blk_example.ko). Each
+# (workload, numjobs, iodepth, repeat) is one fio run with one section per
+# device, the devices one after another in the same order each time, so
+# drift in the emulated CPU hits all of them alike and fio starts once per
+# point, not once per device. Writes to BENCH_OUT: groups/*.json (fio json+
+# per run; bench/sweep_report.py splits them into raw/<point>.json on the
+# report's side), points.log (one line per point: start and end time,
+# device, workload, numjobs, iodepth, repeat, file), irqs.log (for the
+# one-job random-read points, where completions ran: the point's file,
+# then how many BLOCK softirqs, local timer interrupts and function-call
+# IPIs its own I/O took, summed over the CPUs, from snapshots fio takes
+# just before and after the section; two-job points are not counted, as
+# the snapshots would serialise their jobs), devices.txt (each device and
+# what it is, or why it is left out).
 #
-# BENCH_RESUME=1 (bench/run.sh, booting again after the VM died): the
-# points that points.log lists were finished by an earlier boot and are
-# skipped, so a crash costs the point it hit, not the run.
+# BENCH_RESUME=1 (bench/run.sh, booting again after the VM died): the fio
+# runs whose points points.log lists were finished by an earlier boot and
+# are skipped; a run cut short runs again whole.
 #
 # Phases: (1) the sweep over BENCH_WORKLOADS x BENCH_NUMJOBS x BENCH_DEPTHS,
 # each point BENCH_REPS times for every device but nullblk-poll; (2) the
@@ -57,67 +63,150 @@ fi
 
 done_points=0
 
-# _progress WHAT: the point about to run, as [N/TOTAL]. No time left:
-# guest time under icount is not the host's (idle spells jump ahead);
-# bench/run.sh's plan line gives the host's estimate.
+# The finished points (points.log's files), looked up without a process
+# per point: under emulation every process a point starts costs time.
+declare -A finished=()
+while read -r _ _ _ _ _ _ _ file; do
+	finished[$file]=1
+done < "$out/points.log"
+
+# Every group of points is one fio process (its start under emulation
+# costs more than a 250 ms point): the job file is bench/sweep.fio's
+# options, then a section per device. fio runs the sections one after
+# another (stonewall) and reports each on its own (new_group);
+# bench/sweep_report.py splits groups/*.json into raw/*.json, one per
+# point, on the host. fio works in a tmpfs directory (guest-init.sh):
+# its exec_prerun/exec_postrun output lands there. sweep.fio's own
+# filename= stays out: a job's filename= adds to the one it inherits,
+# so each section would do half its I/O on the first device.
+fio_global=
+while IFS= read -r line; do
+	[ "$line" = "[point]" ] && break
+	[[ $line == filename=* ]] || fio_global+=$line$'\n'
+done < "$repo/bench/sweep.fio"
+snap=/run/bench-group
+mkdir -p "$snap" "$out/groups"
+cd "$snap"
+groups=0
+
+# _progress N WHAT: N points about to run (or skipped), as [DONE/TOTAL].
+# No time left: guest time under icount is not the host's (idle spells
+# jump ahead); bench/run.sh's plan line gives the host's estimate.
 _progress() {
-	done_points=$((done_points + 1))
+	done_points=$((done_points + $1))
+	shift
 	printf 'bench: [%d/%d] %s\n' "$done_points" "$total" "$*"
 }
 
-# _point_file LABEL WORKLOAD NUMJOBS IODEPTH REP: the point's fio output.
-_point_file() {
-	echo "raw/${2}_nj${3}_qd${4}_r${5}_${1}.json"
-}
-
-# _point_done FILE: an earlier boot of a resumed run finished that point
-# (points.log gets its line only once fio has written FILE).
-_point_done() {
-	grep -q " $1\$" "$out/points.log"
-}
-
-# _irq_sum FILE KEY: the numbers on FILE's line that starts with KEY
-# (/proc/softirqs, /proc/interrupts), summed over the CPUs. Builtins only:
-# under emulation every process a point starts costs time.
-_irq_sum() {
-	local key rest v sum=0
+# _snap_sums FILE: BLOCK softirqs, local timer interrupts and function-call
+# IPIs in one snapshot (/proc/softirqs then /proc/interrupts), each summed
+# over the CPUs, into the array sums. Builtins only.
+_snap_sums() {
+	local key rest v i sum
+	sums=()
 	while read -r key rest; do
-		[ "$key" = "$2" ] || continue
+		case $key in
+		BLOCK:) i=0 ;;
+		LOC:) i=1 ;;
+		CAL:) i=2 ;;
+		*) continue ;;
+		esac
+		sum=0
 		for v in $rest; do
 			[[ $v =~ ^[0-9]+$ ]] && sum=$((sum + v))
 		done
-		break
+		sums[i]=$sum
 	done < "$1"
-	echo "$sum"
 }
 
-_irq_counts() {
-	echo "$(_irq_sum /proc/softirqs BLOCK:) $(_irq_sum /proc/interrupts LOC:) $(_irq_sum /proc/interrupts CAL:)"
+# _irq_delta PREFIX: the interrupts a section took, as "BLOCK LOC CAL" in
+# delta (no subshell):
+# from the earliest of its PREFIX.pre.* snapshots (exec_prerun, right
+# before the section's I/O) to the latest of its PREFIX.post.* ones
+# (exec_postrun, right after). With numjobs > 1 every clone takes its
+# own; counters only grow, so the smallest "before" and the largest
+# "after" span all of the section's I/O.
+_irq_delta() {
+	local f i
+	local -a lo=() hi=() sums
+	for f in "$1".pre.*; do
+		_snap_sums "$f"
+		for i in 0 1 2; do
+			[ -n "${lo[i]:-}" ] && (( lo[i] <= sums[i] )) || lo[i]=${sums[i]}
+		done
+	done
+	for f in "$1".post.*; do
+		_snap_sums "$f"
+		for i in 0 1 2; do
+			[ -n "${hi[i]:-}" ] && (( hi[i] >= sums[i] )) || hi[i]=${sums[i]}
+		done
+	done
+	delta="$((hi[0] - lo[0])) $((hi[1] - lo[1])) $((hi[2] - lo[2]))"
 }
 
-# _point LABEL DEV WORKLOAD NUMJOBS IODEPTH REP [FIO ARGS...]; hipri=1
-# in its environment polls (io_uring IOPOLL).
-_point() {
-	local label=$1 dev=$2 wl=$3 nj=$4 qd=$5 rep=$6 rw bs mix size file start
-	local -a i0 i1
-	shift 6
-	read -r rw bs mix <<< "${WORKLOAD[$wl]}"
-	size=$((100 / nj))%
-	file=$(_point_file "$label" "$wl" "$nj" "$qd" "$rep")
-	if _point_done "$file"; then
-		_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep: done before"
+# _group WORKLOAD NUMJOBS IODEPTH REP LABEL=DEV...: the points of these
+# devices, in this order, in one fio run; hipri=1 in its environment polls
+# (io_uring IOPOLL). Each section is named after its point's file. In a
+# group of random reads with one job (the points of the report's "where
+# completions ran", the polled points and the flavours) each section
+# also takes the interrupt counters right before and after its own I/O,
+# and irqs.log gets a line per point. The other groups skip them: two
+# snapshots (a shell and a cat each) cost a third of a point under
+# emulation, and with two jobs they made the clones' I/O run one after
+# the other in guest time (twice the IOPS of the same point without). A
+# resumed run skips a group whose points are all finished, and reruns it
+# whole if not.
+_group() {
+	local wl=$1 nj=$2 qd=$3 rep=$4 rw bs mix p label name i start end delta
+	local count=0
+	local job=$snap/group.fio snapcmd='cat /proc/softirqs /proc/interrupts >'
+	local -a labels=() names=() devs=()
+	shift 4
+	for p in "$@"; do
+		labels+=("${p%%=*}")
+		devs+=("${p#*=}")
+		names+=("${wl}_nj${nj}_qd${qd}_r${rep}_${p%%=*}")
+	done
+	for name in "${names[@]}"; do
+		[ -n "${finished[raw/$name.json]:-}" ] || break
+	done
+	if [ -n "${finished[raw/$name.json]:-}" ]; then
+		for label in "${labels[@]}"; do
+			_progress 1 "$label $wl numjobs=$nj iodepth=$qd rep $rep: done before"
+		done
 		return 0
 	fi
-	_progress "$label $wl numjobs=$nj iodepth=$qd rep $rep"
-	read -ra i0 <<< "$(_irq_counts)"
+	_progress "${#labels[@]}" "$wl numjobs=$nj iodepth=$qd rep $rep: ${labels[*]}"
+	groups=$((groups + 1))
+	[ "$wl" != randread-4k ] || [ "$nj" != 1 ] || count=1
+	{
+		printf '%s' "$fio_global"
+		for i in "${!names[@]}"; do
+			# $$: the shell fio starts, one per clone; the trailing
+			# `&& :` takes fio's own redirection of the command's output.
+			printf '[%s]\nstonewall\nnew_group\nfilename=%s\n' "${names[i]}" "${devs[i]}"
+			[ "$count" = 1 ] || continue
+			printf 'exec_prerun=%s %s && :\n' "$snapcmd" "$snap/g$groups.$i.pre.\$\$"
+			printf 'exec_postrun=%s %s && :\n' "$snapcmd" "$snap/g$groups.$i.post.\$\$"
+		done
+	} > "$job"
+	read -r rw bs mix <<< "${WORKLOAD[$wl]}"
 	start=$EPOCHREALTIME
-	DEV=$dev RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj HIPRI=${hipri:-0} \
-	RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP SIZE=$size \
-		fio "$repo/bench/sweep.fio" --output-format=json+ \
-		--output="$out/$file" "$@"
-	read -ra i1 <<< "$(_irq_counts)"
-	echo "$file $((i1[0] - i0[0])) $((i1[1] - i0[1])) $((i1[2] - i0[2]))" >> "$out/irqs.log"
-	echo "$start $EPOCHREALTIME $label $wl $nj $qd $rep $file" >> "$out/points.log"
+	DEV=${devs[0]} RW=$rw BS=$bs RWMIX=$mix IODEPTH=$qd NUMJOBS=$nj \
+	HIPRI=${hipri:-0} RUNTIME=$BENCH_RUNTIME RAMP=$BENCH_RAMP \
+	SIZE=$((100 / nj))% \
+		fio "$job" --output-format=json+ --eta=never \
+		--output="$out/groups/${names[0]}.json"
+	end=$EPOCHREALTIME
+	for i in "${!names[@]}"; do
+		[ "$count" = 1 ] || break
+		_irq_delta "$snap/g$groups.$i"
+		echo "raw/${names[i]}.json $delta" >> "$out/irqs.log"
+	done
+	for i in "${!names[@]}"; do
+		echo "$start $end ${labels[i]} $wl $nj $qd $rep raw/${names[i]}.json" >> "$out/points.log"
+		finished[raw/${names[i]}.json]=1
+	done
 }
 
 read -ra want <<< "$BENCH_DEVICES"
@@ -145,14 +234,18 @@ echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices (${up[*]}), $tota
 t0=$SECONDS
 cat /sys/module/blk_example/parameters/{wq_mode,work_cpu} > "$out/blkex-wq-mode"
 
-# (1) The sweep.
+# (1) The sweep: one fio run per workload, job count, depth and repeat,
+# every device in it one after another, so drift in the emulated CPU hits
+# them alike.
+pairs=()
+for d in "${devs[@]}"; do
+	pairs+=("$d=${BENCH_DEV[$d]}")
+done
 for wl in "${wls[@]}"; do
 	for nj in "${njs[@]}"; do
 		for qd in "${depths[@]}"; do
 			for ((rep = 1; rep <= BENCH_REPS; rep++)); do
-				for d in "${devs[@]}"; do
-					_point "$d" "${BENCH_DEV[$d]}" "$wl" "$nj" "$qd" "$rep"
-				done
+				_group "$wl" "$nj" "$qd" "$rep" "${pairs[@]}"
 			done
 		done
 	done
@@ -161,15 +254,19 @@ done
 # (2) Polled: io_uring IOPOLL (fio's hipri), so the submitter reaps its
 # own completions from the poll queue. Labelled NAME-hipri but for
 # nullblk-poll, which exists for this.
-for qd in "${pdepths[@]}"; do
-	for ((rep = 1; rep <= BENCH_REPS; rep++)); do
-		for d in "${polled[@]}"; do
-			label=$d
-			[ "$d" = nullblk-poll ] || label=$d-hipri
-			hipri=1 _point "$label" "${BENCH_DEV[$d]}" randread-4k 1 "$qd" "$rep"
+pairs=()
+for d in "${polled[@]}"; do
+	label=$d
+	[ "$d" = nullblk-poll ] || label=$d-hipri
+	pairs+=("$label=${BENCH_DEV[$d]}")
+done
+if [ "${#pairs[@]}" -gt 0 ]; then
+	for qd in "${pdepths[@]}"; do
+		for ((rep = 1; rep <= BENCH_REPS; rep++)); do
+			hipri=1 _group randread-4k 1 "$qd" "$rep" "${pairs[@]}"
 		done
 	done
-done
+fi
 
 # _blkex_reload PARAMS...: a fresh blk_example with other parameters.
 _blkex_reload() {
@@ -180,27 +277,29 @@ _blkex_reload() {
 		--ioengine=io_uring --iodepth=8 --output=/dev/null
 }
 
-# _traced_point OUTPUT POINT ARGS...: a point with tracing/stages.bt
-# attached; its summary goes to OUTPUT. bpftrace needs seconds to attach
-# under emulation, so the load starts only once BEGIN has printed. A script
-# that does not attach or stop cleanly (tracing/lib/bt.sh) costs that
-# point's summary, not the run: the miss goes to stages/misses.log.
-_traced_point() {
-	local txt=$1
+# _traced_group OUTPUT WORKLOAD NUMJOBS IODEPTH REP LABEL=DEV: a point
+# with tracing/stages.bt attached; its summary goes to OUTPUT. bpftrace
+# needs seconds to attach under emulation, so the load starts only once
+# BEGIN has printed. A script that does not attach or stop cleanly
+# (tracing/lib/bt.sh) costs that point's summary, not the run: the miss
+# goes to stages/misses.log.
+_traced_group() {
+	local txt=$1 p=$6
 	shift
-	if _point_done "$(_point_file "$1" "$3" "$4" "$5" "$6")"; then
-		_point "$@"
+	if [ -n "${finished[raw/${1}_nj${2}_qd${3}_r${4}_${p%%=*}.json]:-}" ]; then
+		_group "$@"
 		return 0
 	fi
 	bt_start "$txt" "$repo/tracing/stages.bt" ||
 		echo "bench: $txt: stages.bt did not attach" | tee -a "$out/stages/misses.log"
-	_point "$@"
+	_group "$@"
 	bt_stop "$BT_PID" ||
 		echo "bench: $txt: stages.bt $BT_ERR" | tee -a "$out/stages/misses.log"
 }
 
-# (3) Workqueue flavours, each reloaded and compared with null_blk in turn.
-# An entry is WQ_MODE or WQ_MODE@WORK_CPU (work_cpu defaults to auto).
+# (3) Workqueue flavours, each reloaded and compared with null_blk in turn
+# (the two in one fio run). An entry is WQ_MODE or WQ_MODE@WORK_CPU
+# (work_cpu defaults to auto).
 for mode in "${modes[@]}"; do
 	cpu=auto
 	[[ $mode == *@* ]] && cpu=${mode#*@}
@@ -208,8 +307,8 @@ for mode in "${modes[@]}"; do
 	for wl in randread-4k randwrite-4k; do
 		for qd in "${vdepths[@]}"; do
 			for ((rep = 1; rep <= BENCH_REPS; rep++)); do
-				_point "wq-$mode" /dev/blkex0 "$wl" 1 "$qd" "$rep"
-				_point "wq-$mode-nullblk" /dev/nullb0 "$wl" 1 "$qd" "$rep"
+				_group "$wl" 1 "$qd" "$rep" "wq-$mode=/dev/blkex0" \
+					"wq-$mode-nullblk=/dev/nullb0"
 			done
 		done
 	done
@@ -224,9 +323,9 @@ if [ "$have_stages" = 1 ]; then
 	for wl in randread-4k randwrite-4k; do
 		for qd in "${sdepths[@]}"; do
 			for rep in 1 2; do
-				_traced_point "$out/stages/${wl}_qd${qd}_r${rep}.txt" \
-					traced /dev/blkex0 "$wl" 1 "$qd" "$rep"
-				_point untraced /dev/blkex0 "$wl" 1 "$qd" "$rep"
+				_traced_group "$out/stages/${wl}_qd${qd}_r${rep}.txt" \
+					"$wl" 1 "$qd" "$rep" traced=/dev/blkex0
+				_group "$wl" 1 "$qd" "$rep" untraced=/dev/blkex0
 			done
 		done
 	done
