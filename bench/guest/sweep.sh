@@ -228,7 +228,9 @@ if [ "${#polled[@]}" -gt 0 ] && [[ " ${devs[*]} " == *" blkex "* ]] &&
 	polled+=(blkex)
 fi
 cat /sys/block/blkex0/queue/io_poll > "$out/blkex-io-poll" 2> /dev/null || true
-total=$(bench_points "$have_stages" "${devs[@]}" "${polled[@]}")
+# bench_points counts nullblk-poll's polled points, and any other device
+# as a sweep device: blk_example's polled points come on top.
+total=$(bench_points "$have_stages" "${devs[@]}" "${polled[@]:0:1}")
 total=$((total + (${#polled[@]} > 1 ? ${#pdepths[@]} * BENCH_REPS : 0)))
 echo "bench: $(uname -r), $(nproc) CPUs, $BENCH_MB MiB devices (${up[*]}), $total points"
 t0=$SECONDS
