@@ -38,7 +38,7 @@
 #                        from, for machine.txt and the report [host: its
 #                        real clock]; make bench sets its VM's
 #   BENCH_REPORT=0|1     1: make the report here [1]
-#   HERE_SYSROOT=DIR     for tests only (tests/host/009-here-refuses.sh):
+#   HERE_SYSROOT=DIR     for tests only (tests/host/tooling/009-here-refuses.sh):
 #                        read the proc and sys files the checks read
 #                        under DIR
 set -euo pipefail

@@ -15,7 +15,7 @@
 #   when it must build; blk_example, brd or null_blk already loaded, or
 #   something mounted on /mnt/blkex*; a tool the run needs missing. It
 #   reads KVER, KDIR, BLKEX_KO and HERE_SYSROOT (for tests only,
-#   tests/host/009-here-refuses.sh: read the proc and sys files under that
+#   tests/host/tooling/009-here-refuses.sh: read the proc and sys files under that
 #   directory), and sets here_running, here_kver, here_kdir and here_ko.
 #   MAKE is the caller's make target ("make test-here"), VM the VM run
 #   and its kernel knob ("make test KVERS"), TOOL the commands it needs.

@@ -29,7 +29,7 @@
 #                   the one it built for the VM's kernel)
 #   SOAK_OUT=DIR    results: build.log, soak.log; default
 #                   build/soak/here-KVER
-#   HERE_SYSROOT=DIR  for tests only (tests/host/009-here-refuses.sh):
+#   HERE_SYSROOT=DIR  for tests only (tests/host/tooling/009-here-refuses.sh):
 #                   read the proc and sys files the checks read under DIR
 set -euo pipefail
 
