@@ -118,6 +118,25 @@ _cfs_new() {
 	echo "$disk"
 }
 
+# _insmod_refused ERRNO_TEXT PATTERN PARAM...: insmod with PARAMs must fail
+# with ERRNO_TEXT (insmod's words for the errno, e.g. "Invalid
+# parameters"), the kernel must log "blk_example: " followed by PATTERN (a
+# grep pattern), and no module may be left loaded.
+_insmod_refused() {
+	local want=$1 pattern=$2 err
+	shift 2
+	kmsg_mark
+	if err=$(insmod "$BLKEX_KO" "$@" 2>&1); then
+		_fail "insmod $* succeeded"
+	fi
+	echo "$* -> $err"
+	echo "$err" | grep -q "$want" || _fail "insmod $*: '$err', want '$want'"
+	kmsg_since | grep -q "blk_example: $pattern" ||
+		_fail "no kernel message '$pattern' for $*"
+	! _module_loaded || _fail "module loaded with $*"
+	return 0
+}
+
 # _cfs_refused DIR FILE ERRNO_TEXT MESSAGE FORMAT [ARG]: printf FORMAT ARG
 # to the configfs disk DIR's FILE in one write; it must fail with
 # ERRNO_TEXT, and the kernel must log "blk_example: DISK: MESSAGE" (a grep

@@ -6,18 +6,11 @@
 # works afterwards.
 DESCRIPTION="invalid load parameters fail cleanly, naming the parameter"
 
-# _bad_load ERRNO_TEXT PARAM MSG_PARAM: insmod must fail with ERRNO_TEXT.
+# _bad_load ERRNO_TEXT PARAM MSG_PARAM: insmod must fail with ERRNO_TEXT,
+# a message naming MSG_PARAM, and no disk or major left behind.
 _bad_load() {
-	local want=$1 param=$2 named=$3 err
-	kmsg_mark
-	if err=$(insmod "$BLKEX_KO" "$param" 2>&1); then
-		_fail "insmod $param succeeded"
-	fi
-	echo "$param -> $err"
-	echo "$err" | grep -q "$want" || _fail "insmod $param: '$err', want '$want'"
-	kmsg_since | grep -q "blk_example: .*$named" ||
-		_fail "no kernel message naming $named for $param"
-	! _module_loaded || _fail "module loaded with $param"
+	local want=$1 param=$2 named=$3
+	_insmod_refused "$want" ".*$named" "$param"
 	[ ! -e "$BLKEX_DEV" ] || _fail "$BLKEX_DEV exists after a failed load"
 	grep -qw blkex /proc/devices && _fail "major still registered after $param"
 	return 0

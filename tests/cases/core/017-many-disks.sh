@@ -15,15 +15,8 @@ requires() {
 
 # _bad_load PARAMS...: insmod must fail with ENOMEM and one message.
 _bad_load() {
-	local err
-	kmsg_mark
-	if err=$(insmod "$BLKEX_KO" "$@" 2>&1); then
-		_fail "insmod $* succeeded"
-	fi
-	echo "$* -> $err"
-	echo "$err" | grep -q "Cannot allocate memory" || _fail "insmod $*: '$err'"
+	_insmod_refused "Cannot allocate memory" ".*do not fit" "$@"
 	_expect_eq "messages for $*" "$(kmsg_since | grep -c 'blk_example: .*do not fit')" 1
-	! _module_loaded || _fail "module loaded with $*"
 }
 
 test_case() {

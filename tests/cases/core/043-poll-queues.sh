@@ -44,24 +44,12 @@ _hipri() {
 	_expect_eq "$name fio errors" "$(_fio_field "['jobs'][0]['error']")" 0
 }
 
-_bad_load() {
-	local err
-	kmsg_mark
-	if err=$(insmod "$BLKEX_KO" "$1" 2>&1); then
-		_fail "insmod $1 succeeded"
-	fi
-	echo "$1 -> $err"
-	echo "$err" | grep -q "Invalid parameters" || _fail "insmod $1: '$err'"
-	kmsg_since | grep -q "blk_example: $2" || _fail "no message '$2' for $1"
-	! _module_loaded || _fail "module loaded with $1"
-}
-
 test_case() {
 	local mib=$(( $(_scaled 16) )) nq n lat dir=$CFS/polled dev
 
-	_bad_load poll_queues=abc "poll_queues=abc is not a number"
-	_bad_load poll_queues=-1 "poll_queues=-1 is not a number"
-	_bad_load poll_queues=99999 "poll_queues=99999 is out of range"
+	_insmod_refused "Invalid parameters" "poll_queues=abc is not a number" poll_queues=abc
+	_insmod_refused "Invalid parameters" "poll_queues=-1 is not a number" poll_queues=-1
+	_insmod_refused "Invalid parameters" "poll_queues=99999 is out of range" poll_queues=99999
 
 	# Without poll queues nothing changes: no polling, one queue a CPU.
 	_load num_sectors=8192

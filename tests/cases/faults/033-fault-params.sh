@@ -13,15 +13,7 @@ BBLIST=/sys/kernel/debug/blk_example
 
 # _bad_load PARAMS...: insmod must fail with EINVAL, a message and no leftovers.
 _bad_load() {
-	local err named=${1%%=*}
-	kmsg_mark
-	if err=$(insmod "$BLKEX_KO" "$@" 2>&1); then
-		_fail "insmod $* succeeded"
-	fi
-	echo "$* -> $err"
-	echo "$err" | grep -q "Invalid parameters" || _fail "insmod $*: '$err'"
-	kmsg_since | grep -q "blk_example: .*$named" || _fail "no message naming $named for $*"
-	! _module_loaded || _fail "module loaded with $*"
+	_insmod_refused "Invalid parameters" ".*${1%%=*}" "$@"
 	[ ! -e $DBG ] || _fail "$DBG left behind by $*"
 	return 0
 }
