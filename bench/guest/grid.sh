@@ -57,19 +57,28 @@ bench_lists() {
 	}
 }
 
-# bench_points STAGES DEVICE...: the fio runs of the grid with these
-# devices (the polled device runs only in the polled phase), STAGES 1 if
-# the stage phase runs.
-bench_points() {
-	local stages=$1 d sweep=0 polled=0 n
-	local -a depths njs wls modes vdepths sdepths pdepths
-	shift
+# _bench_devs DEVICE...: how many of them run in the sweep, into the
+# caller's local sweep, and whether nullblk-poll, which runs only in the
+# polled phase, is among them (polled: 0 or 1).
+_bench_devs() {
+	local d
+	sweep=0 polled=0
 	for d in "$@"; do
 		case $d in
 		nullblk-poll) polled=1 ;;
 		*) sweep=$((sweep + 1)) ;;
 		esac
 	done
+}
+
+# bench_points STAGES DEVICE...: the fio runs of the grid with these
+# devices (the polled device runs only in the polled phase), STAGES 1 if
+# the stage phase runs.
+bench_points() {
+	local stages=$1 sweep polled n
+	local -a depths njs wls modes vdepths sdepths pdepths
+	shift
+	_bench_devs "$@"
 	bench_lists
 	n=$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * sweep +
 	      polled * ${#pdepths[@]} * BENCH_REPS +
@@ -85,15 +94,10 @@ bench_points() {
 # phase's), the bpftrace attaches and the one-job random-read points,
 # which take interrupt counts, as "RUNS RELOADS ATTACHES COUNTED".
 bench_runs() {
-	local stages=$1 d sweep=0 polled=0 rr=0 wl nj one=0
+	local stages=$1 sweep polled rr=0 wl nj one=0
 	local -a depths njs wls modes vdepths sdepths pdepths
 	shift
-	for d in "$@"; do
-		case $d in
-		nullblk-poll) polled=1 ;;
-		*) sweep=1 ;;
-		esac
-	done
+	_bench_devs "$@"
 	bench_lists
 	for wl in "${wls[@]}"; do
 		[ "$wl" != randread-4k ] || rr=1
@@ -101,12 +105,12 @@ bench_runs() {
 	for nj in "${njs[@]}"; do
 		[ "$nj" != 1 ] || one=1
 	done
-	echo "$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * sweep +
+	echo "$(( ${#wls[@]} * ${#njs[@]} * ${#depths[@]} * BENCH_REPS * (sweep > 0) +
 		  polled * ${#pdepths[@]} * BENCH_REPS +
 		  ${#modes[@]} * 2 * ${#vdepths[@]} * BENCH_REPS +
 		  stages * 2 * ${#sdepths[@]} * 2 * 2 ))" \
 	     "$(( ${#modes[@]} + stages ))" "$(( stages * 2 * ${#sdepths[@]} * 2 ))" \
-	     "$(( rr * one * ${#depths[@]} * BENCH_REPS * (${#@} - polled) +
+	     "$(( rr * one * ${#depths[@]} * BENCH_REPS * sweep +
 		  polled * ${#pdepths[@]} * BENCH_REPS +
 		  ${#modes[@]} * ${#vdepths[@]} * BENCH_REPS * 2 +
 		  stages * ${#sdepths[@]} * 2 * 2 ))"
