@@ -85,10 +85,8 @@ echo "bench: results in $out"
 
 ko=$here_ko
 if [ -z "$ko" ]; then
-	echo "bench: building blk_example for $kver in build/$kver ($here_kdir)"
-	MODULE_OUT=$repo/build/$kver TEST_KDIR=$here_kdir \
-		"$repo/vm/build-module.sh" "$kver"
-	ko=$repo/build/$kver/blk_example.ko
+	here_build "$out/build.log" || exit 1
+	ko=$here_ko
 fi
 
 # What produced these figures. make bench wrote its host's and the VM's

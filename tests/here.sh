@@ -64,7 +64,6 @@ mapfile -t cases < <(usage_pick "$here/cases")
 # (tests/lib/here-checks.sh).
 here_checks "make test-here" "make test KVERS"
 kver=$here_kver
-kdir=$here_kdir
 ko=$here_ko
 out=${HERE_OUT:-$repo/build/test-results/here-$kver}
 raw=${HERE_TAP:-}
@@ -109,13 +108,10 @@ fi
 
 # 3. The module, unless given.
 if [ -z "$ko" ]; then
-	echo "# building blk_example for $kver in build/$kver ($kdir)"
-	if MODULE_OUT=$repo/build/$kver TEST_KDIR=$kdir \
-		"$repo/vm/build-module.sh" "$kver" > "$out/build.log" 2>&1; then
+	if here_build "$out/build.log"; then
 		_result "ok - build"
-		ko=$repo/build/$kver/blk_example.ko
+		ko=$here_ko
 	else
-		sed 's/^/#   /' "$out/build.log"
 		_result "not ok - build"
 	fi
 fi

@@ -20,6 +20,11 @@
 #   MAKE is the caller's make target ("make test-here"), VM the VM run
 #   and its kernel knob ("make test KVERS"), TOOL the commands it needs.
 #
+# here_build LOG: build blk_example for here_kver with the headers at
+#   here_kdir into build/KVER (vm/build-module.sh), its output in LOG; on
+#   success here_ko is the module, on failure LOG is printed as TAP
+#   comments and it returns 1. For a run given no BLKEX_KO.
+#
 # here_leave_on_exit: leave the machine as found, also when interrupted:
 #   an EXIT trap unmounts /mnt/blkex* and the bench's tmpfs, detaches the
 #   bench's loop devices, removes configfs disks (and unmounts configfs
@@ -83,6 +88,19 @@ here_checks() {
 		command -v "$tool" > /dev/null ||
 			usage_fail "$tool is not installed, and this run needs it: make deps (or apt-get install the package that has $tool)"
 	done
+}
+
+here_build() {
+	# shellcheck disable=SC2154 # usage_repo: tests/lib/usage.sh, sourced first
+	local repo=$usage_repo
+	echo "# building blk_example for $here_kver in build/$here_kver ($here_kdir)"
+	if MODULE_OUT=$repo/build/$here_kver TEST_KDIR=$here_kdir \
+		"$repo/vm/build-module.sh" "$here_kver" > "$1" 2>&1; then
+		here_ko=$repo/build/$here_kver/blk_example.ko
+		return 0
+	fi
+	sed 's/^/#   /' "$1"
+	return 1
 }
 
 # _here_leave: the EXIT trap of here_leave_on_exit.

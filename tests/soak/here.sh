@@ -51,15 +51,12 @@ out=$(readlink -f "$out")
 ko=$here_ko
 echo "# soak on $here_kver, $(hostname), in place; log in $out/soak.log"
 if [ -z "$ko" ]; then
-	echo "# building blk_example for $here_kver in build/$here_kver ($here_kdir)"
-	if ! MODULE_OUT=$repo/build/$here_kver TEST_KDIR=$here_kdir \
-		"$repo/vm/build-module.sh" "$here_kver" > "$out/build.log" 2>&1; then
-		sed 's/^/#   /' "$out/build.log"
+	if ! here_build "$out/build.log"; then
 		echo "not ok - build"
 		echo "0 passed, 1 failed"
 		exit 1
 	fi
-	ko=$repo/build/$here_kver/blk_example.ko
+	ko=$here_ko
 fi
 
 status=0
