@@ -188,6 +188,16 @@ static struct llist_node *blkex_batch_start(struct llist_node *batch)
 	return batch;
 }
 
+/* Serve each request of a started batch; the caller holds store_mutex. */
+static void blkex_batch_serve(struct blkex_dev *dev, struct llist_node *batch)
+{
+	struct blkex_cmd *cmd;
+
+	lockdep_assert_held(&dev->store_mutex);
+	llist_for_each_entry(cmd, batch, node)
+		cmd->status = blkex_serve(dev, cmd);
+}
+
 /*
  * Complete a served batch, store_mutex dropped; returns how many were
  * completed. A completed request may be reused at once: read next first.
@@ -217,15 +227,12 @@ static int blkex_batch_complete(struct llist_node *batch)
  */
 static void blkex_serve_batch(struct blkex_dev *dev, struct llist_node *batch)
 {
-	struct blkex_cmd *cmd;
-
 	batch = blkex_batch_start(batch);
 	/* delay_us: the service time injected, outside the lock. */
 	blkex_fault_wait(blkex_batch_due(batch));
 
 	mutex_lock(&dev->store_mutex);
-	llist_for_each_entry(cmd, batch, node)
-		cmd->status = blkex_serve(dev, cmd);
+	blkex_batch_serve(dev, batch);
 	mutex_unlock(&dev->store_mutex);
 
 	blkex_batch_complete(batch);
@@ -407,7 +414,6 @@ static int blkex_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	struct blkex_queue *bq = hctx->driver_data;
 	struct blkex_dev *dev = bq->dev;
 	struct llist_node *batch, *last;
-	struct blkex_cmd *cmd;
 	u64 due;
 
 	if (llist_empty(&bq->pending) || !mutex_trylock(&dev->store_mutex))
@@ -425,8 +431,7 @@ static int blkex_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 		return 0;
 	}
 	batch = blkex_batch_start(batch);
-	llist_for_each_entry(cmd, batch, node)
-		cmd->status = blkex_serve(dev, cmd);
+	blkex_batch_serve(dev, batch);
 	mutex_unlock(&dev->store_mutex);
 	return blkex_batch_complete(batch);
 
