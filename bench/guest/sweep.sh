@@ -144,6 +144,13 @@ _irq_delta() {
 	delta="$((hi[0] - lo[0])) $((hi[1] - lo[1])) $((hi[2] - lo[2]))"
 }
 
+# _point_name VAR LABEL WORKLOAD NUMJOBS IODEPTH REP: the point's name
+# into VAR: its fio section, raw/NAME.json, its line in points.log. No
+# subshell: under emulation every process a point starts costs time.
+_point_name() {
+	printf -v "$1" '%s_nj%s_qd%s_r%s_%s' "$3" "$4" "$5" "$6" "$2"
+}
+
 # _group WORKLOAD NUMJOBS IODEPTH REP LABEL=DEV...: the points of these
 # devices, in this order, in one fio run; hipri=1 in its environment polls
 # (io_uring IOPOLL). Each section is named after its point's file. In a
@@ -165,7 +172,8 @@ _group() {
 	for p in "$@"; do
 		labels+=("${p%%=*}")
 		devs+=("${p#*=}")
-		names+=("${wl}_nj${nj}_qd${qd}_r${rep}_${p%%=*}")
+		_point_name name "${p%%=*}" "$wl" "$nj" "$qd" "$rep"
+		names+=("$name")
 	done
 	for name in "${names[@]}"; do
 		[ -n "${finished[raw/$name.json]:-}" ] || break
@@ -286,9 +294,10 @@ _blkex_reload() {
 # (tracing/lib/bt.sh) costs that point's summary, not the run: the miss
 # goes to stages/misses.log.
 _traced_group() {
-	local txt=$1 p=$6
+	local txt=$1 p=$6 name
 	shift
-	if [ -n "${finished[raw/${1}_nj${2}_qd${3}_r${4}_${p%%=*}.json]:-}" ]; then
+	_point_name name "${p%%=*}" "$1" "$2" "$3" "$4"
+	if [ -n "${finished[raw/$name.json]:-}" ]; then
 		_group "$@"
 		return 0
 	fi

@@ -28,6 +28,8 @@ trap 'if [ -n "$casetmp" ]; then rm -rf "$casetmp"; fi' EXIT
 
 # shellcheck source=tests/lib/kmsg-patterns.sh
 . "$here/kmsg-patterns.sh"
+# shellcheck source=tests/lib/usage.sh
+. "$here/usage.sh"
 
 _cleanup_after() {
 	local m
@@ -75,11 +77,7 @@ fi
 for case in "$@"; do
 	# Results carry the case's group (tests/cases/GROUP/NNN-NAME.sh);
 	# its files are named by NNN-NAME alone, which is unique.
-	name=${case%.sh}
-	case $name in
-	"$cases"/*) name=${name#"$cases"/} ;;
-	*) name=${name##*/} ;;
-	esac
+	name=$(usage_case_name "$cases" "$case")
 	base=${name##*/}
 	log=$logdir/$base.log
 	casetmp=$(mktemp -d "$tmpbase/blkex-$base.XXXXXX")

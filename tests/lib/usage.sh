@@ -187,8 +187,13 @@ usage_pick() {
 }
 
 # usage_case_name DIR FILE: the name of case FILE of usage_pick DIR in
-# results: GROUP/NNN-NAME, or NNN-NAME for a case with no group folder.
+# results: GROUP/NNN-NAME, or NNN-NAME for a case with no group folder or
+# from outside DIR.
 usage_case_name() {
-	local n=${2#"${1%/}"/}
-	echo "${n%.sh}"
+	local n=${2%.sh}
+	case $n in
+	"${1%/}"/*) n=${n#"${1%/}"/} ;;
+	*) n=${n##*/} ;;
+	esac
+	echo "$n"
 }
