@@ -31,8 +31,36 @@ trap 'if [ -n "$casetmp" ]; then rm -rf "$casetmp"; fi' EXIT
 # shellcheck source=tests/lib/usage.sh
 . "$here/usage.sh"
 
+# The top-level trace's switch as the suite found it, put back after each
+# case. The cases record in a trace instance of their own (common.sh), but
+# trace-cmd works at the top level (tracing/023), and nothing a case does
+# there may reach the next case, or the user's tracing in place (in one CI
+# run tracing/020 and 024 left it off, and 043 then saw no kprobe hits).
+TRACEFS=/sys/kernel/tracing
+tracing_on_before=$(cat $TRACEFS/tracing_on 2> /dev/null || true)
+
+# _tracing_left: what of the shared tracing a case changed and left so.
+_tracing_left() {
+	local m
+	[ -z "$tracing_on_before" ] ||
+		[ "$(cat $TRACEFS/tracing_on)" = "$tracing_on_before" ] ||
+		echo -n "tracing_on $(cat $TRACEFS/tracing_on), was $tracing_on_before; "
+	[ ! -d $TRACEFS/instances/blkex-case ] || echo -n "trace instance blkex-case; "
+	for m in "$TRACEFS"/events/kprobes/blkex_*/; do
+		[ -d "$m" ] && echo -n "kprobe event $(basename "$m"); "
+	done
+	return 0
+}
+
 _cleanup_after() {
 	local m
+	# A case that failed with its trace instance or kprobes in place
+	# (common.sh): the instance first, which disables what it enabled.
+	[ ! -d $TRACEFS/instances/blkex-case ] || rmdir $TRACEFS/instances/blkex-case
+	for m in "$TRACEFS"/events/kprobes/blkex_*/; do
+		[ -d "$m" ] && m=${m%/} && echo "-:${m##*/}" >> $TRACEFS/kprobe_events
+	done
+	[ -z "$tracing_on_before" ] || echo "$tracing_on_before" > $TRACEFS/tracing_on
 	grep ' /mnt/blkex' /proc/mounts | awk '{ print $2 }' | sort -r |
 		while read -r m; do umount -l "$m"; done
 	# Disks made with mkdir hold the module: rmdir them first.
@@ -97,6 +125,12 @@ for case in "$@"; do
 		test_case
 	) > "$log" 2>&1
 	rc=$?
+	# A case that passed leaves the shared tracing as it found it.
+	left=$(_tracing_left)
+	if [ "$rc" = 0 ] && [ -n "$left" ]; then
+		echo "case left behind: $left" >> "$log"
+		rc=1
+	fi
 	_cleanup_after
 	rm -rf "$casetmp"
 	casetmp=

@@ -14,20 +14,14 @@ requires() {
 	[ -w /sys/kernel/tracing/kprobe_events ] || _skip "no kprobe_events in tracefs"
 }
 
-_commit_rqs_probe() {
-	local t=/sys/kernel/tracing
-	echo "${1:+p:blkex_commit_rqs blkex_commit_rqs}" > $t/kprobe_events
-}
-
 test_case() {
-	local t=/sys/kernel/tracing calls
+	local calls
 	_load num_sectors=32768 queue_depth=2 hw_queues=1
 	echo mq-deadline > /sys/block/blkex0/queue/scheduler ||
 		_skip "mq-deadline is not available"
 	# A kprobe on the callback shows the path really was taken.
-	_commit_rqs_probe on || _skip "cannot place a kprobe on blkex_commit_rqs"
-	echo 1 > $t/events/kprobes/blkex_commit_rqs/enable
-	echo > $t/trace
+	_kprobe_on blkex_commit_rqs "p:blkex_commit_rqs blkex_commit_rqs" ||
+		_skip "cannot place a kprobe on blkex_commit_rqs"
 	# A request left on the pending list without a queued work item
 	# never completes: fio would hang, so it runs under a timeout.
 	FIO_JSON=$TMPDIR/commit.json
@@ -38,9 +32,8 @@ test_case() {
 		--bssplit=4k/50:8k/25:64k/25 --verify=crc32c --verify_fatal=1 \
 		--verify_state_save=0 --group_reporting ||
 		_fail "fio failed or hung (exit $?)"
-	echo 0 > $t/events/kprobes/blkex_commit_rqs/enable
-	calls=$(grep -c 'blkex_commit_rqs:' $t/trace || true)
-	_commit_rqs_probe
+	calls=$(_kprobe_trace blkex_commit_rqs | wc -l)
+	_kprobe_off blkex_commit_rqs
 	echo "commit_rqs calls: $calls"
 	[ "$calls" -gt 0 ] || _fail ".commit_rqs was never called: the path is untested"
 	_expect_eq "fio errors" "$(_fio_field "['jobs'][0]['error']")" 0

@@ -40,18 +40,15 @@ test_case() {
 			"$(cat "$T/events/blk_example/$ev/enable")" 0
 	done
 
-	echo 0 > $T/tracing_on
-	echo > $T/trace
-	echo 1 > $T/events/blk_example/enable
-	echo 1 > $T/tracing_on
+	_trace_inst
+	echo 1 > "$TRACE_INST"/events/blk_example/enable
 	dd if="$BLKEX_DEV" of=/dev/null bs=4k skip=3 count=1 iflag=direct status=none
-	echo 0 > $T/tracing_on
-	echo 0 > $T/events/blk_example/enable
-	grep blkex_rq_ $T/trace
-	tag=$(sed -n 's/.*blkex_rq_queued: .* R[A-Z]* 24 + 8 tag=\([0-9]*\) .*/\1/p' $T/trace)
+	echo 0 > "$TRACE_INST"/tracing_on
+	grep blkex_rq_ "$TRACE_INST"/trace
+	tag=$(sed -n 's/.*blkex_rq_queued: .* R[A-Z]* 24 + 8 tag=\([0-9]*\) .*/\1/p' "$TRACE_INST"/trace)
 	[ -n "$tag" ] || _fail "no blkex_rq_queued for the read of sector 24"
 	for ev in $EVENTS; do
-		line=$(grep -E "$ev: [0-9]+,0 R[A-Z]* 24 \+ 8 tag=$tag hctx=[0-9]+" $T/trace) ||
+		line=$(grep -E "$ev: [0-9]+,0 R[A-Z]* 24 \+ 8 tag=$tag hctx=[0-9]+" "$TRACE_INST"/trace) ||
 			_fail "no $ev for the read of sector 24 with tag $tag"
 		_expect_eq "$ev lines" "$(echo "$line" | wc -l)" 1
 		case $ev in
@@ -61,7 +58,8 @@ test_case() {
 		esac
 	done
 	_expect_eq "hctx of all events" \
-		"$(grep -o 'blkex_rq_.* tag=[0-9]* hctx=[0-9]*' $T/trace | sed 's/.* //' | sort -u | wc -l)" 1
+		"$(grep -o 'blkex_rq_.* tag=[0-9]* hctx=[0-9]*' "$TRACE_INST"/trace | sed 's/.* //' | sort -u | wc -l)" 1
+	_trace_inst_rm
 
 	for s in "$TRACING"/*.bt; do
 		bpftrace -d "$s" > "$TMPDIR"/parse.out 2>&1 ||

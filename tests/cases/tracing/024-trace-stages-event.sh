@@ -124,8 +124,8 @@ test_case() {
 		s=$((s + 1))
 	done
 
-	echo 0 > $T/tracing_on
-	echo > $T/trace
+	_trace_inst
+	echo 0 > "$TRACE_INST"/tracing_on
 	echo 3000000 > $DBG/delay_us
 	_fio --name=held --filename="$BLKEX_DEV" --direct=1 --ioengine=io_uring \
 		--rw=randread --bs=4k --iodepth=4 --number_ios=4 --size=64M &
@@ -135,18 +135,18 @@ test_case() {
 		sleep 0.02
 	done
 	[ "$held" -ge 4 ] || _fail "the 4 reads were not held in flight"
-	echo 1 > $T/events/blk_example/blkex_rq_complete/enable
-	echo 1 > $T/events/blk_example/blkex_rq_stages/enable
-	echo 1 > $T/tracing_on
+	echo 1 > "$TRACE_INST"/events/blk_example/blkex_rq_complete/enable
+	echo 1 > "$TRACE_INST"/events/blk_example/blkex_rq_stages/enable
+	echo 1 > "$TRACE_INST"/tracing_on
 	wait $! || _fail "fio with delay_us failed"
 	echo 0 > $DBG/delay_us
 	dd if="$BLKEX_DEV" of=/dev/null bs=4k skip=3 count=1 iflag=direct status=none
-	echo 0 > $T/tracing_on
-	echo 0 > $T/events/blk_example/enable
-	grep blkex_rq_ $T/trace
-	n=$(grep -c 'blkex_rq_complete: ' $T/trace)
+	echo 0 > "$TRACE_INST"/tracing_on
+	grep blkex_rq_ "$TRACE_INST"/trace
+	n=$(grep -c 'blkex_rq_complete: ' "$TRACE_INST"/trace)
 	[ "$n" -ge 5 ] || _fail "$n completions traced, want the 4 held reads and one more"
-	_expect_eq "blkex_rq_stages events" "$(grep -c 'blkex_rq_stages: ' $T/trace)" 1
-	grep -qE 'blkex_rq_stages: [0-9]+,0 R[A-Z]* 24 \+ 8 ' $T/trace ||
+	_expect_eq "blkex_rq_stages events" "$(grep -c 'blkex_rq_stages: ' "$TRACE_INST"/trace)" 1
+	grep -qE 'blkex_rq_stages: [0-9]+,0 R[A-Z]* 24 \+ 8 ' "$TRACE_INST"/trace ||
 		_fail "the one blkex_rq_stages is not the read of sector 24"
+	_trace_inst_rm
 }
