@@ -99,7 +99,9 @@ boot_once() {
 	echo "$qemu" > "$out/qemu.pid"
 
 	touch "$out/serial.log"
-	tail -n +1 -f "$out/serial.log" --pid="$qemu" | tr -d '\r' >&3 &
+	# sed -u: line by line, so a run's results show as they come (tr
+	# would hold them in its buffer until the VM ends).
+	tail -n +1 -f "$out/serial.log" --pid="$qemu" | sed -u 's/\r//g' >&3 &
 	tailer=$!
 
 	while kill -0 "$qemu" 2>/dev/null; do
