@@ -54,6 +54,9 @@
 #   BENCH_CLOCK=icount|wall  the guest's clock, see below [icount]
 #   BENCH_BOOTS=N        boots in all when the VM dies mid-sweep [3]
 #   BENCH_OUT=DIR        the results directory [bench/results/<time>-<kver>]
+#   VM_STOP_ON=REGEX     end a boot whose console matches it, to resume
+#                        in the next (BENCH_BOOTS); empty: never
+#                        [a fatal kernel fault: Oops, BUG, panic...]
 #   VM_MEM [3G], VM_TIMEOUT [14400] and the other VM_* of vm/boot.sh
 set -euo pipefail
 
@@ -148,7 +151,10 @@ each_job() {
 # boots again and resumes after the last finished point
 # (BENCH_RESUME=1, bench/guest/sweep.sh), up to BENCH_BOOTS boots in all,
 # as long as each boot finished at least one point; each dead boot's
-# console is kept as console.died-N.log.
+# console is kept as console.died-N.log. A guest that faulted does not
+# always die: after an oops in fio's submission it hung until VM_TIMEOUT
+# (4 h), so a boot is also ended at the console's first fatal fault.
+export VM_STOP_ON=${VM_STOP_ON-'Oops|BUG: |double fault|general protection fault|Kernel panic'}
 each_again() {
 	local status=$2 boot=$3 after
 	after=$(wc -l 2> /dev/null < "$out/points.log" || echo 0)
