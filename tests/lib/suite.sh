@@ -52,14 +52,23 @@ _tracing_left() {
 	return 0
 }
 
-_cleanup_after() {
+# _tracing_leftovers: remove the cases' trace instance and kprobe events,
+# the instance first, which disables what it enabled. A case that failed
+# between _trace_inst or _kprobe_on and its undo leaves them (common.sh),
+# and so does a run that was interrupted then.
+_tracing_leftovers() {
 	local m
-	# A case that failed with its trace instance or kprobes in place
-	# (common.sh): the instance first, which disables what it enabled.
 	[ ! -d $TRACEFS/instances/blkex-case ] || rmdir $TRACEFS/instances/blkex-case
 	for m in "$TRACEFS"/events/kprobes/blkex_*/; do
 		[ -d "$m" ] && m=${m%/} && echo "-:${m##*/}" >> $TRACEFS/kprobe_events
 	done
+	return 0
+}
+_tracing_leftovers
+
+_cleanup_after() {
+	local m
+	_tracing_leftovers
 	[ -z "$tracing_on_before" ] || echo "$tracing_on_before" > $TRACEFS/tracing_on
 	grep ' /mnt/blkex' /proc/mounts | awk '{ print $2 }' | sort -r |
 		while read -r m; do umount -l "$m"; done
