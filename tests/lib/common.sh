@@ -167,47 +167,6 @@ _cfs_rm_all() {
 	return 0
 }
 
-# The cases' own trace instance: a buffer, an event set and a tracing_on
-# of their own. The top-level trace is shared (with trace-cmd and bpftrace,
-# and in place with the user's own tracing): a case records there nothing
-# it reads back, never clears it and never switches it off.
-TRACEFS=/sys/kernel/tracing
-TRACE_INST=$TRACEFS/instances/blkex-case
-
-# _trace_inst: a fresh, empty TRACE_INST, recording.
-_trace_inst() {
-	[ ! -d $TRACE_INST ] || rmdir $TRACE_INST
-	mkdir $TRACE_INST
-}
-
-# _trace_inst_rm: remove TRACE_INST, and with it every event it enabled.
-_trace_inst_rm() {
-	rmdir $TRACE_INST
-}
-
-# Kprobe events for the cases that prove a driver path ran (014, 043),
-# defined by name and removed by name (never by truncating kprobe_events,
-# which holds a user's probes too) and recorded in TRACE_INST.
-
-# _kprobe_on NAME DEFINITION [FILTER]: define kprobe event NAME
-# ("p:NAME func" or "r:NAME func ret=$retval:s32") with an optional
-# filter, and record it in a fresh TRACE_INST. Fails if the probe cannot
-# be placed.
-_kprobe_on() {
-	local probe=$1 def=$2 filter=${3:-}
-	echo "$def" >> $TRACEFS/kprobe_events || return 1
-	_trace_inst
-	[ -z "$filter" ] || echo "$filter" > "$TRACE_INST/events/kprobes/$probe/filter"
-	echo 1 > "$TRACE_INST/events/kprobes/$probe/enable"
-}
-
-# _kprobe_trace NAME: what TRACE_INST recorded of NAME so far.
-_kprobe_trace() {
-	grep -F " $1:" $TRACE_INST/trace || true
-}
-
-# _kprobe_off NAME: remove TRACE_INST (which stops recording), then NAME.
-_kprobe_off() {
-	_trace_inst_rm
-	echo "-:$1" >> $TRACEFS/kprobe_events
-}
+# The cases' trace instance and kprobe events (_trace_inst, _kprobe_on).
+# shellcheck source=tests/lib/trace-instance.sh
+. "$(dirname "${BASH_SOURCE[0]}")/trace-instance.sh"

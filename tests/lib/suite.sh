@@ -31,44 +31,31 @@ trap 'if [ -n "$casetmp" ]; then rm -rf "$casetmp"; fi' EXIT
 # shellcheck source=tests/lib/usage.sh
 . "$here/usage.sh"
 
+# shellcheck source=tests/lib/trace-instance.sh
+. "$here/trace-instance.sh"
+
 # The top-level trace's switch as the suite found it, put back after each
-# case. The cases record in a trace instance of their own (common.sh), but
-# trace-cmd works at the top level (tracing/023), and nothing a case does
-# there may reach the next case, or the user's tracing in place (in one CI
-# run tracing/020 and 024 left it off, and 043 then saw no kprobe hits).
-TRACEFS=/sys/kernel/tracing
+# case. The cases record in a trace instance of their own
+# (trace-instance.sh), but trace-cmd works at the top level (tracing/023),
+# and nothing a case does there may reach the next case, or the user's
+# tracing in place (in one CI run tracing/020 and 024 left it off, and 043
+# then saw no kprobe hits).
 tracing_on_before=$(cat $TRACEFS/tracing_on 2> /dev/null || true)
 
 # _tracing_left: what of the shared tracing a case changed and left so.
 _tracing_left() {
-	local m
 	[ -z "$tracing_on_before" ] ||
 		[ "$(cat $TRACEFS/tracing_on)" = "$tracing_on_before" ] ||
 		echo -n "tracing_on $(cat $TRACEFS/tracing_on), was $tracing_on_before; "
-	[ ! -d $TRACEFS/instances/blkex-case ] || echo -n "trace instance blkex-case; "
-	for m in "$TRACEFS"/events/kprobes/blkex_*/; do
-		[ -d "$m" ] && echo -n "kprobe event $(basename "$m"); "
-	done
-	return 0
+	_trace_leftovers
 }
 
-# _tracing_leftovers: remove the cases' trace instance and kprobe events,
-# the instance first, which disables what it enabled. A case that failed
-# between _trace_inst or _kprobe_on and its undo leaves them (common.sh),
-# and so does a run that was interrupted then.
-_tracing_leftovers() {
-	local m
-	[ ! -d $TRACEFS/instances/blkex-case ] || rmdir $TRACEFS/instances/blkex-case
-	for m in "$TRACEFS"/events/kprobes/blkex_*/; do
-		[ -d "$m" ] && m=${m%/} && echo "-:${m##*/}" >> $TRACEFS/kprobe_events
-	done
-	return 0
-}
-_tracing_leftovers
+# An interrupted run's instance and kprobes, before the first case.
+_trace_leftovers_rm
 
 _cleanup_after() {
 	local m
-	_tracing_leftovers
+	_trace_leftovers_rm
 	[ -z "$tracing_on_before" ] || echo "$tracing_on_before" > $TRACEFS/tracing_on
 	grep ' /mnt/blkex' /proc/mounts | awk '{ print $2 }' | sort -r |
 		while read -r m; do umount -l "$m"; done
