@@ -158,5 +158,8 @@ bool blkex_store_in_range(const struct blkex_dev *dev, u64 pos, u64 len);
 void blkex_store_copy_bvec(struct blkex_dev *dev, struct bio_vec *bv,
 			   u64 pos, bool write);
 void blkex_store_zero(struct blkex_dev *dev, u64 pos, u64 len);
+int blkex_store_write(struct blkex_dev *dev, u64 pos, const void *buf,
+		      size_t len);
+void blkex_store_read(struct blkex_dev *dev, u64 pos, void *buf, size_t len);
 
 #endif /* _BLKEX_H */

@@ -128,6 +128,28 @@ void blkex_store_copy_bvec(struct blkex_dev *dev, struct bio_vec *bv, u64 pos,
 	kunmap_local(page);
 }
 
+/*
+ * The store's byte-level interface for the layers above it (the write
+ * cache): copy @len bytes between @buf and the store at @pos. The range
+ * lies inside one PAGE_SIZE-aligned page of the store and inside its
+ * bounds; the caller holds store_mutex. A write returns 0, or -ENOMEM
+ * when a store that allocates on write cannot get the memory (the store
+ * is then as it was).
+ */
+int blkex_store_write(struct blkex_dev *dev, u64 pos, const void *buf,
+		      size_t len)
+{
+	instrument_write(dev->store + pos, len);
+	memcpy(dev->store + pos, buf, len);
+	return 0;
+}
+
+void blkex_store_read(struct blkex_dev *dev, u64 pos, void *buf, size_t len)
+{
+	instrument_read(dev->store + pos, len);
+	memcpy(buf, dev->store + pos, len);
+}
+
 /* Zero [pos, pos + len); the caller holds store_mutex and checked bounds. */
 void blkex_store_zero(struct blkex_dev *dev, u64 pos, u64 len)
 {
