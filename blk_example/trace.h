@@ -40,26 +40,42 @@
 /* Same room as RWBS_LEN in <trace/events/block.h>, which is private to it. */
 #define BLKEX_RWBS_LEN	8
 
+/*
+ * The request's fields, written once for every event: its entries come
+ * first, then the event's own (@more), then rwbs; its assignment likewise,
+ * from the event's @rq. Each event keeps the field names, order and
+ * format that the bpftrace scripts and tracing/trace_report.py read.
+ */
+#undef BLKEX_RQ_ENTRY
+#define BLKEX_RQ_ENTRY(more...)						\
+	TP_STRUCT__entry(__field(dev_t,		dev)			\
+			 __field(unsigned int,	hctx)			\
+			 __field(int,		tag)			\
+			 __field(unsigned int,	op)			\
+			 __field(sector_t,	sector)			\
+			 __field(unsigned int,	nr_bytes)		\
+			 more						\
+			 __array(char, rwbs, BLKEX_RWBS_LEN))
+
+#undef BLKEX_RQ_ASSIGN
+#define BLKEX_RQ_ASSIGN(more...)					\
+	TP_fast_assign(__entry->dev = rq->q->disk ?			\
+				      disk_devt(rq->q->disk) : 0;	\
+		       __entry->hctx = rq->mq_hctx->queue_num;		\
+		       __entry->tag = rq->tag;				\
+		       __entry->op = (__force unsigned int)req_op(rq);	\
+		       __entry->sector = blk_rq_pos(rq);		\
+		       __entry->nr_bytes = blk_rq_bytes(rq);		\
+		       more						\
+		       blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);)
+
 DECLARE_EVENT_CLASS(blkex_rq,
 		    TP_PROTO(struct request *rq),
 		    TP_ARGS(rq),
 
-		    TP_STRUCT__entry(__field(dev_t,		dev)
-				     __field(unsigned int,	hctx)
-				     __field(int,		tag)
-				     __field(unsigned int,	op)
-				     __field(sector_t,		sector)
-				     __field(unsigned int,	nr_bytes)
-				     __array(char, rwbs, BLKEX_RWBS_LEN)),
+		    BLKEX_RQ_ENTRY(),
 
-		    TP_fast_assign(__entry->dev = rq->q->disk ?
-						  disk_devt(rq->q->disk) : 0;
-				   __entry->hctx = rq->mq_hctx->queue_num;
-				   __entry->tag = rq->tag;
-				   __entry->op = (__force unsigned int)req_op(rq);
-				   __entry->sector = blk_rq_pos(rq);
-				   __entry->nr_bytes = blk_rq_bytes(rq);
-				   blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);),
+		    BLKEX_RQ_ASSIGN(),
 
 		    TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u",
 			      MAJOR(__entry->dev), MINOR(__entry->dev),
@@ -89,24 +105,9 @@ DECLARE_EVENT_CLASS(blkex_rq_status,
 		    TP_PROTO(struct request *rq, blk_status_t status),
 		    TP_ARGS(rq, status),
 
-		    TP_STRUCT__entry(__field(dev_t,		dev)
-				     __field(unsigned int,	hctx)
-				     __field(int,		tag)
-				     __field(unsigned int,	op)
-				     __field(sector_t,		sector)
-				     __field(unsigned int,	nr_bytes)
-				     __field(int,		error)
-				     __array(char, rwbs, BLKEX_RWBS_LEN)),
+		    BLKEX_RQ_ENTRY(__field(int,	error)),
 
-		    TP_fast_assign(__entry->dev = rq->q->disk ?
-						  disk_devt(rq->q->disk) : 0;
-				   __entry->hctx = rq->mq_hctx->queue_num;
-				   __entry->tag = rq->tag;
-				   __entry->op = (__force unsigned int)req_op(rq);
-				   __entry->sector = blk_rq_pos(rq);
-				   __entry->nr_bytes = blk_rq_bytes(rq);
-				   __entry->error = blk_status_to_errno(status);
-				   blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);),
+		    BLKEX_RQ_ASSIGN(__entry->error = blk_status_to_errno(status);),
 
 		    TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u error=%d",
 			      MAJOR(__entry->dev), MINOR(__entry->dev),
@@ -142,34 +143,19 @@ TRACE_EVENT(blkex_rq_stages,
 		     u64 now, unsigned int seq),
 	    TP_ARGS(rq, status, stamp, now, seq),
 
-	    TP_STRUCT__entry(__field(dev_t,		dev)
-			     __field(unsigned int,	hctx)
-			     __field(int,		tag)
-			     __field(unsigned int,	op)
-			     __field(sector_t,		sector)
-			     __field(unsigned int,	nr_bytes)
-			     __field(int,		error)
-			     __field(unsigned int,	seq)
-			     __field(u64,		wq_delay)
-			     __field(u64,		mutex_wait)
-			     __field(u64,		copy)
-			     __field(u64,		completion)
-			     __array(char, rwbs, BLKEX_RWBS_LEN)),
+	    BLKEX_RQ_ENTRY(__field(int,		error)
+			   __field(unsigned int,	seq)
+			   __field(u64,			wq_delay)
+			   __field(u64,			mutex_wait)
+			   __field(u64,			copy)
+			   __field(u64,			completion)),
 
-	    TP_fast_assign(__entry->dev = rq->q->disk ?
-					  disk_devt(rq->q->disk) : 0;
-			   __entry->hctx = rq->mq_hctx->queue_num;
-			   __entry->tag = rq->tag;
-			   __entry->op = (__force unsigned int)req_op(rq);
-			   __entry->sector = blk_rq_pos(rq);
-			   __entry->nr_bytes = blk_rq_bytes(rq);
-			   __entry->error = blk_status_to_errno(status);
-			   __entry->seq = seq;
-			   __entry->wq_delay = stamp[1] - stamp[0];
-			   __entry->mutex_wait = stamp[2] - stamp[1];
-			   __entry->copy = stamp[3] - stamp[2];
-			   __entry->completion = now - stamp[3];
-			   blk_fill_rwbs(__entry->rwbs, rq->cmd_flags);),
+	    BLKEX_RQ_ASSIGN(__entry->error = blk_status_to_errno(status);
+			    __entry->seq = seq;
+			    __entry->wq_delay = stamp[1] - stamp[0];
+			    __entry->mutex_wait = stamp[2] - stamp[1];
+			    __entry->copy = stamp[3] - stamp[2];
+			    __entry->completion = now - stamp[3];),
 
 	    TP_printk("%d,%d %s %llu + %u tag=%d hctx=%u error=%d seq=%u wq_delay=%llu mutex_wait=%llu copy=%llu completion=%llu",
 		      MAJOR(__entry->dev), MINOR(__entry->dev), __entry->rwbs,
