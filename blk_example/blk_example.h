@@ -133,13 +133,9 @@ void blkex_dev_free(struct blkex_dev *dev);
 int blkex_dev_power_on(struct blkex_dev *dev);
 void blkex_dev_power_off(struct blkex_dev *dev);
 
-/* configfs.c */
-int blkex_configfs_init(void);
+/* configfs.c: main.c's one registration point, at init and exit. */
+int blkex_configfs_init(unsigned int nr_devices);
 void blkex_configfs_exit(void);
-int blkex_configfs_add(struct blkex_dev *dev);
-void blkex_configfs_del(struct blkex_dev *dev);
-int blkex_cfs_value(const struct blkex_dev *dev, const char *name,
-		    const char *page, size_t count, char *buf, size_t size);
 
 static inline struct blkex_dev *blkex_dev_from_item(struct config_item *item)
 {

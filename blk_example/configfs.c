@@ -9,12 +9,37 @@
  * attributes work the same, but only rmmod removes them (rmdir: EPERM).
  *
  * Geometry changes only while the disk is off (-EBUSY otherwise); fault
- * settings (fault.c) change at any time. Every value is checked whole, by
- * the same check as its module parameter (param.c), before anything
- * changes.
+ * settings change at any time. Every value is checked whole, by the same
+ * check as its module parameter (param.c), before anything changes.
+ *
+ * This file owns every attribute and parses every value; it calls main.c
+ * to make, power and free disks and fault.c to change fault settings, and
+ * neither calls back here: main.c only registers the tree at load and
+ * removes it at unload (blkex_configfs_init/exit), which also makes and
+ * removes the disks the module parameters ask for.
+ *
+ * The fault attributes (fault.c decides what they mean; absent when built
+ * with BLKEX_FAULT_INJECTION=n):
+ *
+ *   badblocks      "+START-END" adds a range of sectors (both ends included),
+ *                  "-START-END" makes those sectors good again (a range
+ *                  partly cleared is split), "clear" removes all; reads
+ *                  list the bad runs, one START-END a line, as many as fit
+ *                  in a page (debugfs lists them all)
+ *   fail_nth       fail every Nth request (0: off)
+ *   fail_permille  fail this many requests in 1000, at random (0: off)
+ *   fail_dir       which requests the three above apply to: read, write, rw
+ *   delay_us       added service time per request, in microseconds, as
+ *                  null_blk's completion_nsec (for requests started after
+ *                  the write)
+ *   hang_next      drop the next N read or write requests (any direction)
+ *   stats          read-only counts: failed, hung, timed_out (hung requests
+ *                  ended by .timeout), rearmed (timers .timeout rearmed
+ *                  for requests still being served)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/badblocks.h>
 #include <linux/configfs.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -23,6 +48,7 @@
 #include <linux/string.h>
 
 #include "blk_example.h"
+#include "fault.h"
 #include "param.h"
 
 /* Longest value an attribute takes: two 20-digit sectors, a sign and a dash. */
@@ -35,8 +61,9 @@
  * ignored, and one longer than any setting takes would be cut short, so
  * both are refused.
  */
-int blkex_cfs_value(const struct blkex_dev *dev, const char *name,
-		    const char *page, size_t count, char *buf, size_t size)
+static int blkex_cfs_value(const struct blkex_dev *dev, const char *name,
+			   const char *page, size_t count, char *buf,
+			   size_t size)
 {
 	char *val;
 
@@ -216,9 +243,160 @@ static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_disk_name,
 };
 
-/* The core attributes, then fault.c's (none without fault injection). */
+#ifdef BLKEX_FAULT_INJECTION
+/* No module parameter: the attribute's range alone. */
+static struct blkex_uparam blkex_hang_next_range = { .max = 1024 };
+
+/* One attribute of a u32 fault knob: its name, member and check. */
+struct blkex_knob {
+	const char *name;
+	size_t offset;			/* in struct blkex_fault */
+	const struct blkex_uparam *range;
+	const struct blkex_eparam *names;	/* instead of @range */
+};
+
+static ssize_t blkex_knob_show(struct config_item *item, char *page,
+			       const struct blkex_knob *knob)
+{
+	struct blkex_dev *dev = blkex_dev_from_item(item);
+	u32 v = READ_ONCE(*(u32 *)((char *)&dev->fault + knob->offset));
+
+	if (knob->names)
+		return sysfs_emit(page, "%s\n", knob->names->names[v]);
+	return sysfs_emit(page, "%u\n", v);
+}
+
+static ssize_t blkex_knob_store(struct config_item *item, const char *page,
+				size_t count, const struct blkex_knob *knob)
+{
+	struct blkex_dev *dev = blkex_dev_from_item(item);
+	char buf[BLKEX_VALUE_LEN], who[DISK_NAME_LEN + 2];
+	unsigned int e;
+	u64 v;
+	int ret;
+
+	ret = blkex_cfs_value(dev, knob->name, page, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	blkex_who(dev, who, sizeof(who));
+	if (knob->names) {
+		ret = blkex_eparam_check(knob->names, who, knob->name, buf, &e);
+		v = e;
+	} else {
+		ret = blkex_uparam_check(knob->range, who, knob->name, buf, &v);
+	}
+	if (ret)
+		return ret;
+	blkex_fault_set(dev, knob->offset, v);
+	return count;
+}
+
+#define BLKEX_KNOB_ATTR(NAME, FIELD, RANGE, NAMES)			\
+static const struct blkex_knob blkex_knob_##NAME = {			\
+	#NAME, offsetof(struct blkex_fault, FIELD), RANGE, NAMES,	\
+};									\
+static ssize_t blkex_fault_##NAME##_show(struct config_item *item,	\
+					 char *page)			\
+{									\
+	return blkex_knob_show(item, page, &blkex_knob_##NAME);	\
+}									\
+static ssize_t blkex_fault_##NAME##_store(struct config_item *item,	\
+					  const char *page, size_t count)\
+{									\
+	return blkex_knob_store(item, page, count, &blkex_knob_##NAME);\
+}									\
+CONFIGFS_ATTR(blkex_fault_, NAME)
+
+BLKEX_KNOB_ATTR(fail_nth, fail_nth, &blkex_param_fail_nth, NULL);
+BLKEX_KNOB_ATTR(fail_permille, fail_permille, &blkex_param_fail_permille, NULL);
+BLKEX_KNOB_ATTR(delay_us, delay_us, &blkex_param_delay_us, NULL);
+BLKEX_KNOB_ATTR(hang_next, hang_next, &blkex_hang_next_range, NULL);
+BLKEX_KNOB_ATTR(fail_dir, dir, NULL, &blkex_param_fail_dir);
+
+/* As many runs as fit in the page configfs gives; debugfs has them all. */
+static ssize_t blkex_fault_badblocks_show(struct config_item *item, char *page)
+{
+	return blkex_fault_bad_print(blkex_dev_from_item(item), page, PAGE_SIZE);
+}
+
+/* Add (+START-END), make good (-START-END) or clear all bad ranges. */
+static int blkex_badblocks_change(struct blkex_dev *dev, char *val)
+{
+	sector_t capacity = READ_ONCE(dev->cfg.num_sectors);
+	struct blkex_badrange r;
+	int ret, left;
+
+	if (!strcmp(val, "clear")) {
+		ret = blkex_fault_bad_clear(dev, &left);
+		if (ret)
+			blkex_err("%s: badblocks: clear: the bad-block table did not give up an entry; %d left\n",
+				  dev->name, left);
+		return ret;
+	}
+	if ((val[0] != '+' && val[0] != '-') || blkex_parse_range(val + 1, &r)) {
+		blkex_err("%s: badblocks: '%s' is not +START-END, -START-END or clear\n",
+			  dev->name, val);
+		return -EINVAL;
+	}
+	if (r.end >= capacity) {
+		blkex_err("%s: badblocks: %llu-%llu is beyond the last sector %llu\n",
+			  dev->name, (u64)r.start, (u64)r.end, (u64)capacity - 1);
+		return -EINVAL;
+	}
+
+	ret = blkex_fault_bad_change(dev, val[0] == '+', &r);
+
+	/* The table may have changed in part: the message says so. */
+	if (ret && val[0] == '+')
+		blkex_err("%s: badblocks: +%llu-%llu does not fit in the bad-block table (%lu entries of at most %d sectors): not added, or only in part\n",
+			  dev->name, (u64)r.start, (u64)r.end, MAX_BADBLOCKS,
+			  BB_MAX_LEN);
+	else if (ret)
+		blkex_err("%s: badblocks: -%llu-%llu would split a range in a full bad-block table (%lu entries): not removed, or only in part\n",
+			  dev->name, (u64)r.start, (u64)r.end, MAX_BADBLOCKS);
+	return ret;
+}
+
+static ssize_t blkex_fault_badblocks_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	struct blkex_dev *dev = blkex_dev_from_item(item);
+	char buf[BLKEX_VALUE_LEN];
+	int ret;
+
+	ret = blkex_cfs_value(dev, "badblocks", page, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	ret = blkex_badblocks_change(dev, buf);
+	return ret ?: count;
+}
+
+CONFIGFS_ATTR(blkex_fault_, badblocks);
+
+static ssize_t blkex_fault_stats_show(struct config_item *item, char *page)
+{
+	return blkex_fault_stats_print(blkex_dev_from_item(item), page, PAGE_SIZE);
+}
+
+CONFIGFS_ATTR_RO(blkex_fault_, stats);
+
+static struct configfs_attribute *blkex_fault_attrs[] = {
+	&blkex_fault_attr_badblocks,
+	&blkex_fault_attr_fail_nth,
+	&blkex_fault_attr_fail_permille,
+	&blkex_fault_attr_fail_dir,
+	&blkex_fault_attr_delay_us,
+	&blkex_fault_attr_hang_next,
+	&blkex_fault_attr_stats,
+	NULL,
+};
+#else
+static struct configfs_attribute *blkex_fault_attrs[] = { NULL };
+#endif
+
+/* The core attributes, then the fault ones (none without fault injection). */
 static struct configfs_attribute *
-blkex_dev_attrs[ARRAY_SIZE(blkex_core_attrs) + BLKEX_FAULT_NR_ATTRS + 1];
+blkex_dev_attrs[ARRAY_SIZE(blkex_core_attrs) + ARRAY_SIZE(blkex_fault_attrs)];
 
 /* The last reference to a disk's directory is gone: so is the disk. */
 static void blkex_dev_release(struct config_item *item)
@@ -280,37 +458,109 @@ static struct configfs_subsystem blkex_subsys = {
 	},
 };
 
+/* The disks the module parameters made at load; mkdir makes the others. */
+static struct blkex_dev **blkex_param_devs;
+static unsigned int blkex_nr_param_devs;
+
 /*
- * A parameters' disk gets a directory named after it, made by the module:
- * configfs refuses rmdir on it (EPERM), so it lives until unload.
+ * A parameters' disk: made, powered on, and given a directory named after
+ * it, made by the module: configfs refuses rmdir on it (EPERM), so it
+ * lives until unload.
  */
-int blkex_configfs_add(struct blkex_dev *dev)
+static struct blkex_dev *blkex_add_param_dev(void)
 {
+	struct blkex_dev *dev;
+	int ret;
+
+	dev = blkex_dev_alloc();
+	if (IS_ERR(dev))
+		return dev;
+	mutex_lock(&blkex_lock);
+	ret = blkex_dev_power_on(dev);
+	mutex_unlock(&blkex_lock);
+	if (ret)
+		goto out_free_dev;
 	config_group_init_type_name(&dev->group, dev->name, &blkex_dev_type);
-	return configfs_register_group(&blkex_subsys.su_group, &dev->group);
+	ret = configfs_register_group(&blkex_subsys.su_group, &dev->group);
+	if (ret)
+		goto out_power_off;
+	return dev;
+
+out_power_off:
+	mutex_lock(&blkex_lock);
+	blkex_dev_power_off(dev);
+	mutex_unlock(&blkex_lock);
+out_free_dev:
+	blkex_dev_free(dev);
+	return ERR_PTR(ret);
 }
 
-/* Ends every attribute access; the caller drops the last reference. */
-void blkex_configfs_del(struct blkex_dev *dev)
+/*
+ * Out of configfs first, which ends every attribute access, so that no
+ * attribute write powers it on again; the directory's reference, dropped
+ * last, frees the disk.
+ */
+static void blkex_del_param_dev(struct blkex_dev *dev)
 {
 	configfs_unregister_group(&dev->group);
+	mutex_lock(&blkex_lock);
+	blkex_dev_power_off(dev);
+	mutex_unlock(&blkex_lock);
+	config_group_put(&dev->group);
 }
 
-int blkex_configfs_init(void)
+/*
+ * The one registration point main.c calls: the tree, then the
+ * @nr_devices disks of the module parameters. On failure nothing is left.
+ */
+int blkex_configfs_init(unsigned int nr_devices)
 {
-	struct configfs_attribute **fault_attrs = blkex_fault_attrs();
 	unsigned int i, n = 0;
+	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(blkex_core_attrs); i++)
 		blkex_dev_attrs[n++] = blkex_core_attrs[i];
-	for (i = 0; fault_attrs[i]; i++)
-		blkex_dev_attrs[n++] = fault_attrs[i];
+	for (i = 0; blkex_fault_attrs[i]; i++)
+		blkex_dev_attrs[n++] = blkex_fault_attrs[i];
+	blkex_param_devs = kcalloc(nr_devices, sizeof(*blkex_param_devs),
+				   GFP_KERNEL);
+	if (!blkex_param_devs)
+		return -ENOMEM;
 	config_group_init(&blkex_subsys.su_group);
 	mutex_init(&blkex_subsys.su_mutex);
-	return configfs_register_subsystem(&blkex_subsys);
+	ret = configfs_register_subsystem(&blkex_subsys);
+	if (ret)
+		goto out_free_devs;
+
+	for (i = 0; i < nr_devices; i++) {
+		blkex_param_devs[i] = blkex_add_param_dev();
+		if (IS_ERR(blkex_param_devs[i])) {
+			ret = PTR_ERR(blkex_param_devs[i]);
+			goto out_del_devs;
+		}
+	}
+	blkex_nr_param_devs = nr_devices;
+	return 0;
+
+out_del_devs:
+	while (i--)
+		blkex_del_param_dev(blkex_param_devs[i]);
+	configfs_unregister_subsystem(&blkex_subsys);
+out_free_devs:
+	kfree(blkex_param_devs);
+	return ret;
 }
 
+/*
+ * Disks made with mkdir each hold a reference on the module, so none is
+ * left at unload: only the parameters' disks, removed here.
+ */
 void blkex_configfs_exit(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < blkex_nr_param_devs; i++)
+		blkex_del_param_dev(blkex_param_devs[i]);
 	configfs_unregister_subsystem(&blkex_subsys);
+	kfree(blkex_param_devs);
 }

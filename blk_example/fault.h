@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Fault injection (fault.c): its types, and its entry points or, when the
- * module is built with BLKEX_FAULT_INJECTION=n, do-nothing stubs in their
- * place, as null_blk does for its optional features, so that the call
- * sites in main.c and io.c carry no #ifdef. struct blkex_fault is defined
- * either way: it is part of struct blkex_dev.
+ * Fault injection (fault.c, fault_param.c): its types, and its entry points
+ * or, when the module is built with BLKEX_FAULT_INJECTION=n, do-nothing
+ * stubs in their place, as null_blk does for its optional features, so
+ * that the call sites in main.c and io.c carry no #ifdef. struct
+ * blkex_fault is defined either way: it is part of struct blkex_dev.
+ * configfs.c's fault attributes, which call the setters below, are left
+ * out of that build.
  */
 #ifndef _BLKEX_FAULT_H
 #define _BLKEX_FAULT_H
@@ -14,9 +16,10 @@
 #include <linux/blk-mq.h>
 #include <linux/types.h>
 
+#include "param.h"
+
 struct blkex_cmd;
 struct blkex_dev;
-struct configfs_attribute;
 struct dentry;
 
 /* Which requests error injection applies to (fail_dir=). */
@@ -55,9 +58,15 @@ struct blkex_fault {
 };
 
 #ifdef BLKEX_FAULT_INJECTION
-/* The disk's configfs attributes: badblocks, the five knobs and stats. */
-#define BLKEX_FAULT_NR_ATTRS	7
-struct configfs_attribute **blkex_fault_attrs(void);
+/* fault_param.c: the settings a disk starts with, and their checks. */
+extern struct blkex_uparam blkex_param_fail_nth;
+extern struct blkex_uparam blkex_param_fail_permille;
+extern struct blkex_uparam blkex_param_delay_us;
+extern struct blkex_eparam blkex_param_fail_dir;
+extern struct blkex_badrange blkex_param_bad[];
+extern unsigned int blkex_param_nr_bad;
+
+/* fault.c */
 void blkex_fault_module_init(void);
 void blkex_fault_module_exit(void);
 int blkex_fault_check_params(u64 nr_sectors);
@@ -70,15 +79,14 @@ enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
 void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd);
 void blkex_fault_wait(u64 until_ns);
 void blkex_fault_timed_out(struct blkex_dev *dev, bool ended);
+/* What configfs.c's attributes call, with values it has checked. */
+void blkex_fault_set(struct blkex_dev *dev, size_t offset, u32 v);
+int blkex_fault_bad_change(struct blkex_dev *dev, bool add,
+			   const struct blkex_badrange *r);
+int blkex_fault_bad_clear(struct blkex_dev *dev, int *left);
+int blkex_fault_bad_print(struct blkex_dev *dev, char *buf, size_t size);
+int blkex_fault_stats_print(struct blkex_dev *dev, char *buf, size_t size);
 #else
-#define BLKEX_FAULT_NR_ATTRS	0
-static inline struct configfs_attribute **blkex_fault_attrs(void)
-{
-	static struct configfs_attribute *none[1];
-
-	return none;
-}
-
 static inline void blkex_fault_module_init(void) {}
 static inline void blkex_fault_module_exit(void) {}
 static inline int blkex_fault_check_params(u64 nr_sectors) { return 0; }

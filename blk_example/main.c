@@ -3,7 +3,9 @@
  * blk_example: module parameters, module init/exit, and the life cycle of
  * each disk: made (blkex_dev_alloc), powered on (store, workqueue, tag
  * set, gendisk), powered off (all but the store), freed. configfs.c drives
- * it for the disks made with mkdir; init and exit for the parameters'.
+ * it, for the disks made with mkdir and for the parameters' disks, which
+ * it makes when init registers it; this file calls configfs.c only there
+ * and at exit.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -135,8 +137,6 @@ MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local 
 #define BLKEX_NR_WQ_MODES	ARRAY_SIZE(blkex_wq_mode_names)
 
 static int blkex_major;
-/* The disks the parameters made at load; configfs.c knows the others. */
-static struct blkex_dev **blkex_devs;
 static struct workqueue_struct *blkex_wqs[BLKEX_NR_WQ_MODES];
 static DEFINE_IDA(blkex_index_ida);
 
@@ -398,47 +398,6 @@ void blkex_dev_power_off(struct blkex_dev *dev)
 	dev->queues = NULL;
 }
 
-/* A parameters' disk: made, powered on and put in configfs. */
-static struct blkex_dev *blkex_add_param_dev(void)
-{
-	struct blkex_dev *dev;
-	int ret;
-
-	dev = blkex_dev_alloc();
-	if (IS_ERR(dev))
-		return dev;
-	mutex_lock(&blkex_lock);
-	ret = blkex_dev_power_on(dev);
-	mutex_unlock(&blkex_lock);
-	if (ret)
-		goto out_free_dev;
-	ret = blkex_configfs_add(dev);
-	if (ret)
-		goto out_power_off;
-	return dev;
-
-out_power_off:
-	mutex_lock(&blkex_lock);
-	blkex_dev_power_off(dev);
-	mutex_unlock(&blkex_lock);
-out_free_dev:
-	blkex_dev_free(dev);
-	return ERR_PTR(ret);
-}
-
-/*
- * Out of configfs first, so that no attribute write powers it on again;
- * the directory's reference, dropped last, frees the disk.
- */
-static void blkex_del_param_dev(struct blkex_dev *dev)
-{
-	blkex_configfs_del(dev);
-	mutex_lock(&blkex_lock);
-	blkex_dev_power_off(dev);
-	mutex_unlock(&blkex_lock);
-	config_group_put(&dev->group);
-}
-
 static int __init blkex_init(void)
 {
 	unsigned int sectors_per_block =
@@ -461,26 +420,15 @@ static int __init blkex_init(void)
 			return ret;
 	}
 
-	blkex_devs = kcalloc(g_nr_devices.val, sizeof(*blkex_devs), GFP_KERNEL);
-	if (!blkex_devs)
-		return -ENOMEM;
-
 	ret = register_blkdev(0, BLKEX_NAME);
 	if (ret < 0)
-		goto out_free_devs;
+		return ret;
 	blkex_major = ret;
 	blkex_fault_module_init();
-	ret = blkex_configfs_init();
+	/* configfs.c's one registration point: the tree and the disks. */
+	ret = blkex_configfs_init(g_nr_devices.val);
 	if (ret)
 		goto out_unregister;
-
-	for (i = 0; i < g_nr_devices.val; i++) {
-		blkex_devs[i] = blkex_add_param_dev();
-		if (IS_ERR(blkex_devs[i])) {
-			ret = PTR_ERR(blkex_devs[i]);
-			goto out_del_devs;
-		}
-	}
 
 	pr_info("%llu disk(s) of %llu sectors, block size %llu, wq_mode %s, work_cpu %s\n",
 		g_nr_devices.val, blkex_param_num_sectors.val,
@@ -489,39 +437,26 @@ static int __init blkex_init(void)
 		blkex_work_cpu_names[blkex_param_work_cpu.val]);
 	return 0;
 
-out_del_devs:
-	while (--i >= 0)
-		blkex_del_param_dev(blkex_devs[i]);
-	blkex_configfs_exit();
 out_unregister:
 	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
 	for (i = 0; i < BLKEX_NR_WQ_MODES; i++)
 		if (blkex_wqs[i])
 			destroy_workqueue(blkex_wqs[i]);
-out_free_devs:
-	kfree(blkex_devs);
 	return ret;
 }
 
-/*
- * Disks made with mkdir each hold a reference on the module, so none is
- * left here: only the parameters' disks, whose directories the module
- * made and removes. The workqueues go after every disk's work.
- */
+/* Every disk goes first (configfs.c), the workqueues after their work. */
 static void __exit blkex_exit(void)
 {
 	int i;
 
-	for (i = 0; i < g_nr_devices.val; i++)
-		blkex_del_param_dev(blkex_devs[i]);
 	blkex_configfs_exit();
 	blkex_fault_module_exit();
 	unregister_blkdev(blkex_major, BLKEX_NAME);
 	for (i = 0; i < BLKEX_NR_WQ_MODES; i++)
 		if (blkex_wqs[i])
 			destroy_workqueue(blkex_wqs[i]);
-	kfree(blkex_devs);
 }
 
 module_init(blkex_init);

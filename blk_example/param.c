@@ -3,7 +3,7 @@
  * Checked settings (param.h): a number with a range, or one of a list of
  * names. One check per kind serves both the module parameter's setter,
  * which refuses a bad value so that insmod fails before anything is made,
- * and a disk's configfs attribute (configfs.c, fault.c): the same rules and
+ * and a disk's configfs attribute (configfs.c): the same rules and
  * the same message, the latter prefixed with the disk's name.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -14,6 +14,7 @@
 #include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
 #include <linux/string.h>
+#include <linux/types.h>
 
 #include "param.h"
 
@@ -140,3 +141,31 @@ const struct kernel_param_ops blkex_eparam_ops = {
 	.set = blkex_eparam_set,
 	.get = blkex_eparam_get,
 };
+
+/*
+ * "START-END" or "START": one range of sectors (param.h). Numbers are
+ * decimal or 0x-prefixed hex; the range must not be empty or reversed.
+ * Nothing is checked against a capacity here, which the caller knows.
+ */
+int blkex_parse_range(const char *str, struct blkex_badrange *r)
+{
+	char buf[48];		/* two 20-digit sectors and a dash */
+	char *end;
+	u64 start, last;
+
+	if (strscpy(buf, str, sizeof(buf)) < 0)
+		return -EINVAL;
+	end = strchr(buf, '-');
+	if (end)
+		*end++ = '\0';
+	if (kstrtou64(buf, 0, &start))
+		return -EINVAL;
+	last = start;
+	if (end && kstrtou64(end, 0, &last))
+		return -EINVAL;
+	if (last < start)
+		return -EINVAL;
+	r->start = start;
+	r->end = last;
+	return 0;
+}

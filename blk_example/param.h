@@ -3,7 +3,7 @@
  * Settings that check their value when it is set (param.c): a number with
  * a range, or one of a list of names. Each kind has one check, used by
  * the module parameter's setter and by the disks' configfs attributes
- * (configfs.c, fault.c) alike. Shared by main.c, configfs.c and fault.c.
+ * (configfs.c) alike. Shared by main.c, configfs.c and fault.c.
  */
 #ifndef _BLKEX_PARAM_H
 #define _BLKEX_PARAM_H
@@ -43,6 +43,18 @@ int blkex_eparam_check(const struct blkex_eparam *p, const char *who,
 		       const char *name, const char *str, unsigned int *v);
 void blkex_names_list(char *buf, size_t size, const char * const *names,
 		      unsigned int nr_names);
+
+/*
+ * A range of 512-byte sectors, both ends included: what the badblocks
+ * parameter (fault.c) and attribute (configfs.c) take, parsed by
+ * blkex_parse_range() (param.c) from "START-END" or "START".
+ */
+struct blkex_badrange {
+	sector_t start;
+	sector_t end;
+};
+
+int blkex_parse_range(const char *str, struct blkex_badrange *r);
 
 /*
  * pr_err() under one rate limit shared by every refused write (param.c):
