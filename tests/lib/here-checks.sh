@@ -12,8 +12,10 @@
 #   without module support, /proc/sys/kernel/modules_disabled set, or
 #   module.sig_enforce or lockdown with an unsigned module, which is what
 #   a build here makes); BLKEX_KO not a file; no kernel headers at KDIR
-#   when it must build; blk_example, brd or null_blk already loaded, or
-#   something mounted on /mnt/blkex*; a tool the run needs missing. It
+#   when it must build; configfs not mounted on /sys/kernel/config (the
+#   disks are made there; a plain Debian box without systemd's mounts has
+#   none); blk_example, brd or null_blk already loaded, or something
+#   mounted on /mnt/blkex*; a tool the run needs missing. It
 #   reads KVER, KDIR, BLKEX_KO and HERE_SYSROOT (for tests only,
 #   tests/host/tooling/009-here-refuses.sh: read the proc and sys files under that
 #   directory), and sets here_running, here_kver, here_kdir and here_ko.
@@ -26,7 +28,8 @@
 #   comments and it returns 1. For a run given no BLKEX_KO.
 #
 # here_leave_on_exit: leave the machine as found, also when interrupted:
-#   an EXIT trap unmounts /mnt/blkex* and the bench's tmpfs, detaches the
+#   an EXIT trap unmounts what the cases left mounted under here_tmp,
+#   /mnt/blkex* and the bench's tmpfs, detaches the
 #   bench's loop devices, removes configfs disks (and unmounts configfs
 #   if it was not mounted before), unloads blk_example,
 #   brd and null_blk (and loop if this run loaded it), removes the mount
@@ -73,6 +76,9 @@ here_checks() {
 	[ -n "$here_ko" ] || [ -e "$here_kdir/Makefile" ] ||
 		usage_fail "no kernel headers at $here_kdir (no Makefile): sudo apt-get install linux-headers-$here_kver, or pass KDIR=/path/to/build or BLKEX_KO=FILE"
 
+	awk '$2 == "/sys/kernel/config" && $3 == "configfs" { f = 1 } END { exit !f }' "$sys/proc/mounts" ||
+		usage_fail "configfs is not mounted on /sys/kernel/config, and this run makes its disks there: modprobe configfs && mount -t configfs none /sys/kernel/config"
+
 	for m in blk_example brd null_blk; do
 		if grep -q "^$m " "$sys/proc/modules"; then
 			loaded+=("$m")
@@ -106,6 +112,8 @@ here_build() {
 # _here_leave: the EXIT trap of here_leave_on_exit.
 _here_leave() {
 	local m d
+	awk -v d="$here_tmp/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r |
+		while read -r m; do umount -l "$m" || true; done
 	awk '$2 ~ /^\/mnt\/(blkex|bench-tmpfs)/ { print $2 }' /proc/mounts | sort -r |
 		while read -r m; do umount -l "$m" || true; done
 	for d in /sys/block/loop*/loop/backing_file; do

@@ -16,8 +16,9 @@
 # kernel cannot load modules, it refuses and says why. Then, with proc and
 # sys files faked under HERE_SYSROOT (its test hook), each other refusal:
 # modules_disabled, sig_enforce and lockdown with an unsigned module (and
-# not with a signed one), no headers at KDIR, blk_example, brd or null_blk
-# loaded, /mnt/blkex0 mounted. Each refusal exits 2 within seconds with
+# not with a signed one), no headers at KDIR, configfs not mounted on
+# /sys/kernel/config (the message names the mount command), blk_example,
+# brd or null_blk loaded, /mnt/blkex0 mounted. Each refusal exits 2 within seconds with
 # its message, calls no stub, creates no build/ and leaves nothing in
 # TMPDIR. Last, with every check passing and make failing, it prints TAP
 # with "1..N", the build and each case not ok and the closing line, exits
@@ -148,7 +149,15 @@ _sysroot() {
 	echo 0 > "$sys/proc/sys/kernel/modules_disabled"
 	echo N > "$sys/sys/module/module/parameters/sig_enforce"
 	echo "[none] integrity confidentiality" > "$sys/sys/kernel/security/lockdown"
-	echo "/dev/vda / ext4 rw 0 0" > "$sys/proc/mounts"
+	printf '%s\n' "/dev/vda / ext4 rw 0 0" \
+		"configfs /sys/kernel/config configfs rw,nosuid,nodev,noexec,relatime 0 0" \
+		> "$sys/proc/mounts"
+}
+
+# _no_configfs: the faked mounts without configfs, as on a plain Debian
+# box that mounts only what its fstab names (no systemd mounts).
+_no_configfs() {
+	sed -i '/ configfs /d' "$sys/proc/mounts"
 }
 ko=$out/unsigned.ko
 signed=$out/signed.ko
@@ -186,6 +195,12 @@ _run 2 HERE_SYSROOT="$sys" KDIR=/nonexistent
 _expect_in "$out/stderr" "no headers" "no kernel headers at /nonexistent" "linux-headers-$running"
 _run 2 HERE_SYSROOT="$sys" BLKEX_KO="$out/no-such.ko"
 _expect_in "$out/stderr" "BLKEX_KO missing" "BLKEX_KO" "no-such.ko"
+
+_sysroot
+_no_configfs
+_run 2 HERE_SYSROOT="$sys" BLKEX_KO="$ko"
+_expect_in "$out/stderr" "configfs not mounted" "configfs is not mounted on /sys/kernel/config" \
+	"mount -t configfs none /sys/kernel/config"
 
 _sysroot
 echo "brd 16384 0 - Live 0x0" >> "$sys/proc/modules"
@@ -260,6 +275,11 @@ for entry in bench/here.sh tests/soak/here.sh; do
 	echo "/dev/blkex1 /mnt/blkex1 ext4 rw 0 0" >> "$sys/proc/mounts"
 	_run 2 HERE_SYSROOT="$sys" KDIR="$headers"
 	_expect_in "$out/stderr" "$entry: a mount on /mnt/blkex1" "/mnt/blkex1 mounted"
+	_sysroot
+	_no_configfs
+	_run 2 HERE_SYSROOT="$sys" KDIR="$headers"
+	_expect_in "$out/stderr" "$entry: configfs not mounted" \
+		"mount -t configfs none /sys/kernel/config"
 done
 
 entry=bench/here.sh
