@@ -50,6 +50,15 @@ _wait_for_dev() {
 }
 
 # _load [PARAM=VALUE...]: insmod the module and wait for its first disk.
+# _mnt_dir NAME: make and print a mount point of the case's own, NAME
+# under its TMPDIR: /mnt may be read-only (live images, containers), and
+# the run's temporary directory is always writable. suite.sh unmounts
+# what a case leaves mounted there before it removes the directory.
+_mnt_dir() {
+	mkdir -p "$TMPDIR/mnt/$1"
+	echo "$TMPDIR/mnt/$1"
+}
+
 _load() {
 	insmod "$BLKEX_KO" "$@" || _fail "insmod $* failed"
 	_wait_for_dev "$BLKEX_DEV"

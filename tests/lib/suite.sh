@@ -24,7 +24,16 @@ logdir=${SUITE_LOGDIR:?suite.sh: set SUITE_LOGDIR to the directory for the logs}
 mkdir -p "$logdir"
 tmpbase=${TMPDIR:-/tmp}
 casetmp=
-trap 'if [ -n "$casetmp" ]; then rm -rf "$casetmp"; fi' EXIT
+
+# _umount_under DIR: unmount whatever is mounted at or below DIR, deepest
+# first (the cases mount under their TMPDIR: common.sh's _mnt_dir), so
+# that removing DIR cannot reach into a mounted file system.
+_umount_under() {
+	awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts |
+		sort -r | while read -r m; do umount -l "$m"; done
+}
+
+trap 'if [ -n "$casetmp" ]; then _umount_under "$casetmp"; rm -rf "$casetmp"; fi' EXIT
 
 # shellcheck source=tests/lib/kmsg-patterns.sh
 . "$here/kmsg-patterns.sh"
@@ -57,6 +66,7 @@ _cleanup_after() {
 	local m
 	_trace_leftovers_rm
 	[ -z "$tracing_on_before" ] || echo "$tracing_on_before" > $TRACEFS/tracing_on
+	_umount_under "$casetmp"
 	grep ' /mnt/blkex' /proc/mounts | awk '{ print $2 }' | sort -r |
 		while read -r m; do umount -l "$m"; done
 	# Disks made with mkdir hold the module: rmdir them first.

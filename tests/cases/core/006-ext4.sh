@@ -10,24 +10,24 @@ requires() {
 }
 
 test_case() {
-	local mnt=/mnt/blkex0 i mib
+	local mnt i mib
 	# The files below take 7.6 MiB whatever the scale.
 	mib=$(_scaled 64)
 	((mib >= 16)) || mib=16
 	_load num_sectors=$((mib * 2048))
 	mkfs.ext4 -q -F "$BLKEX_DEV"
-	mkdir -p $mnt
-	mount "$BLKEX_DEV" $mnt
+	mnt=$(_mnt_dir blkex0)
+	mount "$BLKEX_DEV" "$mnt"
 	for ((i = 0; i < 20; i++)); do
-		head -c $(( (i + 1) * 37 * 1024 )) /dev/urandom > $mnt/file$i
+		head -c $(( (i + 1) * 37 * 1024 )) /dev/urandom > "$mnt"/file$i
 	done
-	mkdir $mnt/dir
-	cp $mnt/file1 $mnt/dir/copy
-	(cd $mnt && sha256sum file* dir/copy) > "$TMPDIR"/sums
+	mkdir "$mnt"/dir
+	cp "$mnt"/file1 "$mnt"/dir/copy
+	(cd "$mnt" && sha256sum file* dir/copy) > "$TMPDIR"/sums
 	sync
-	umount $mnt
-	mount "$BLKEX_DEV" $mnt
-	(cd $mnt && sha256sum -c --quiet "$TMPDIR"/sums) || _fail "file contents changed"
-	umount $mnt
+	umount "$mnt"
+	mount "$BLKEX_DEV" "$mnt"
+	(cd "$mnt" && sha256sum -c --quiet "$TMPDIR"/sums) || _fail "file contents changed"
+	umount "$mnt"
 	fsck.ext4 -fn "$BLKEX_DEV" || _fail "fsck.ext4 found problems"
 }

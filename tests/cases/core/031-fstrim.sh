@@ -13,25 +13,25 @@ requires() {
 }
 
 test_case() {
-	local mnt=/mnt/blkex0 out trimmed ranges r first last nr=0
+	local mnt out trimmed ranges r first last nr=0
 	_load num_sectors=131072
 	# Free space that was never trimmed holds garbage, not zeroes.
 	dd if=/dev/urandom of="$BLKEX_DEV" bs=1M count=64 oflag=direct status=none
 	mkfs.ext4 -q -F -E nodiscard -b 4096 "$BLKEX_DEV"
-	mkdir -p $mnt
-	mount "$BLKEX_DEV" $mnt
-	head -c $((4 << 20)) /dev/urandom > $mnt/keep
-	head -c $((8 << 20)) /dev/urandom > $mnt/gone
-	cp $mnt/keep "$TMPDIR"/keep
+	mnt=$(_mnt_dir blkex0)
+	mount "$BLKEX_DEV" "$mnt"
+	head -c $((4 << 20)) /dev/urandom > "$mnt"/keep
+	head -c $((8 << 20)) /dev/urandom > "$mnt"/gone
+	cp "$mnt"/keep "$TMPDIR"/keep
 	sync
-	rm $mnt/gone
+	rm "$mnt"/gone
 	sync
-	out=$(fstrim -v $mnt) || _fail "fstrim failed: $out"
+	out=$(fstrim -v "$mnt") || _fail "fstrim failed: $out"
 	echo "$out"
 	trimmed=$(echo "$out" | sed -nE 's/.*\(([0-9]+) bytes\) trimmed.*/\1/p')
 	[ "${trimmed:-0}" -ge $((8 << 20)) ] || _fail "fstrim trimmed ${trimmed:-0} bytes"
-	cmp $mnt/keep "$TMPDIR"/keep || _fail "the kept file changed"
-	umount $mnt
+	cmp "$mnt"/keep "$TMPDIR"/keep || _fail "the kept file changed"
+	umount "$mnt"
 
 	ranges=$(dumpe2fs "$BLKEX_DEV" 2> /dev/null | sed -n 's/^ *Free blocks: //p' | tr ',' ' ')
 	for r in $ranges; do

@@ -44,15 +44,14 @@ test_case() {
 
 	for d in blkex0p1 blkex0p2 blkex1p1 blkex1p2; do
 		mkfs.ext4 -q -F /dev/$d
-		mnt=/mnt/$d
-		mkdir -p $mnt
-		mount /dev/$d $mnt
+		mnt=$(_mnt_dir $d)
+		mount /dev/$d "$mnt"
 		head -c $((1 << 20)) /dev/urandom > "$TMPDIR"/$d.data
-		cp "$TMPDIR"/$d.data $mnt/data
-		echo $d > $mnt/name
+		cp "$TMPDIR"/$d.data "$mnt"/data
+		echo $d > "$mnt"/name
 	done
 	for d in blkex0p1 blkex0p2 blkex1p1 blkex1p2; do
-		umount /mnt/$d
+		umount "$TMPDIR"/mnt/$d
 	done
 	# Reread the tables: the partitions come back the same.
 	blockdev --rereadpt /dev/blkex0
@@ -60,10 +59,10 @@ test_case() {
 	for d in blkex0p1 blkex0p2 blkex1p1 blkex1p2; do
 		_wait_for_dev /dev/$d
 		fsck.ext4 -fn /dev/$d > /dev/null || _fail "fsck of $d"
-		mount /dev/$d /mnt/$d
-		_expect_eq "name on $d" "$(cat /mnt/$d/name)" $d
-		cmp /mnt/$d/data "$TMPDIR"/$d.data || _fail "data on $d changed"
-		umount /mnt/$d
+		mount /dev/$d "$TMPDIR"/mnt/$d
+		_expect_eq "name on $d" "$(cat "$TMPDIR"/mnt/$d/name)" $d
+		cmp "$TMPDIR"/mnt/$d/data "$TMPDIR"/$d.data || _fail "data on $d changed"
+		umount "$TMPDIR"/mnt/$d
 	done
 	_unload
 	for p in blkex0p1 blkex0p2 blkex1p1 blkex1p2; do

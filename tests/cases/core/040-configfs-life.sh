@@ -23,7 +23,7 @@ _rescuers() {
 }
 
 test_case() {
-	local mib=$((1 << 20)) d dev dev2 dir
+	local mib=$((1 << 20)) d dev dev2 dir mnt
 	_load num_sectors=8192 queue_depth=64
 	_expect_eq "parameters' disk in configfs" "$(cat $CFS/blkex0/disk_name)" blkex0
 	_expect_eq "its power" "$(cat $CFS/blkex0/power)" 1
@@ -117,16 +117,16 @@ test_case() {
 
 	# rmdir of a mounted disk: it goes, the file system sees errors.
 	mkfs.ext4 -q -F $dev
-	mkdir -p /mnt/blkex1
-	mount $dev /mnt/blkex1
-	echo hello > /mnt/blkex1/f
+	mnt=$(_mnt_dir blkex1)
+	mount $dev "$mnt"
+	echo hello > "$mnt"/f
 	rmdir $dir || _fail "rmdir of a mounted disk failed"
 	[ ! -e $dir ] || _fail "$dir remains"
 	[ ! -e /sys/block/blkex1 ] || _fail "/sys/block/blkex1 remains"
-	if sync -f /mnt/blkex1/f 2> /dev/null && dd if=$dev of=/dev/null count=1 2> /dev/null; then
+	if sync -f "$mnt"/f 2> /dev/null && dd if=$dev of=/dev/null count=1 2> /dev/null; then
 		_fail "I/O to a removed disk succeeded"
 	fi
-	umount /mnt/blkex1 || umount -l /mnt/blkex1
+	umount "$mnt" || umount -l "$mnt"
 	echo "rmdir removes a mounted disk"
 	# Its index is free again.
 	mkdir $CFS/b
