@@ -245,7 +245,7 @@ static struct configfs_attribute *blkex_core_attrs[] = {
 
 #ifdef BLKEX_FAULT_INJECTION
 /* No module parameter: the attribute's range alone. */
-static struct blkex_uparam blkex_hang_next_range = { .max = 1024 };
+static const struct blkex_uparam blkex_hang_next_range = { .max = 1024 };
 
 /* One attribute of a u32 fault knob: its name, member and check. */
 struct blkex_knob {

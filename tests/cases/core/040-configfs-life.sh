@@ -5,7 +5,8 @@
 # and down with its data kept, that a resize while powered off keeps the
 # data below the old size and reads zeroes above it, that a parameters' disk
 # is in configfs but refuses rmdir, that disks of one wq_mode share one
-# workqueue, and that rmdir removes a disk that is mounted.
+# workqueue, that rmdir removes a disk that is mounted, and that a disk's
+# directory shows exactly the attributes docs/parameters.md lists.
 DESCRIPTION="a configfs disk's life: mkdir, power, resize, rmdir"
 
 # As in common.sh; spelled out so that shellcheck knows it.
@@ -22,11 +23,23 @@ _rescuers() {
 	ps -eo comm= | grep -cE '^(kworker/R-)?blkex' || true
 }
 
+# _doc_attrs: the settings docs/parameters.md marks as attributes ("both"
+# or "configfs" in its table's last column), sorted, on one line.
+_doc_attrs() {
+	awk -F' *[|] *' -v tick='`' 'index($0, "| " tick) == 1 &&
+		($(NF - 1) == "both" || $(NF - 1) == "configfs") {
+		gsub(tick, "", $2); print $2 }' "$BLKEX_REPO/docs/parameters.md" |
+		sort | paste -sd ' '
+}
+
 test_case() {
 	local mib=$((1 << 20)) d dev dev2 dir mnt
 	_load num_sectors=8192 queue_depth=64
 	_expect_eq "parameters' disk in configfs" "$(cat $CFS/blkex0/disk_name)" blkex0
 	_expect_eq "its power" "$(cat $CFS/blkex0/power)" 1
+	_expect_eq "attributes against docs/parameters.md" \
+		"$(find $CFS/blkex0 -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | paste -sd ' ')" \
+		"$(_doc_attrs)"
 	if rmdir $CFS/blkex0 2> "$TMPDIR"/err; then
 		_fail "rmdir of a parameters' disk succeeded"
 	fi
