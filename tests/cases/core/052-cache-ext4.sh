@@ -19,9 +19,8 @@ DIR=$CFS/e4
 # nobarrier rounds at most: one almost always shows the loss (see below).
 ROUNDS=3
 
-# _files MNT SUB: write files in MNT/SUB, fsync the first three, and
-# print their checksums. Three more are written with O_DIRECT and never
-# synced: their data sits in the disk's cache, unflushed, at the cut.
+# _files MNT SUB: write three files in MNT/SUB, fsync them, and print
+# their checksums.
 _files() {
 	local i
 	mkdir -p "$1/$2"
@@ -29,11 +28,18 @@ _files() {
 		head -c $((256 << 10)) /dev/urandom > "$1/$2/f$i"
 		sync "$1/$2/f$i" || _fail "fsync of $2/f$i failed"
 	done
+	(cd "$1" && md5sum "$2"/f[123])
+}
+
+# _unsynced MNT SUB: three more files written with O_DIRECT and never
+# synced, right before the cut: their data sits in the disk's cache,
+# unflushed, unless the journal's periodic commit (5 s) flushed it first.
+_unsynced() {
+	local i
 	for i in 4 5 6; do
 		dd if=/dev/urandom of="$1/$2/f$i" bs=64k count=4 oflag=direct status=none ||
 			_fail "write of $2/f$i failed"
 	done
-	(cd "$1" && md5sum "$2"/f[123])
 }
 
 # _cut MNT: power 0 under the mounted file system, then unmount the dead
@@ -73,6 +79,7 @@ test_case() {
 		_wait_for_dev "$DEV"
 		mount "$DEV" "$mnt" || _fail "mount failed"
 		sums=$(_files "$mnt" $mode)
+		_unsynced "$mnt" $mode
 		_cut "$mnt"
 		echo "$mode: $(grep -E '^last_cut_(dirty|lost|torn) ' $DIR/cache_stats | xargs)"
 		res=$(_check "$mnt" "$sums")
@@ -93,6 +100,7 @@ test_case() {
 		mkfs.ext4 -q -F "$DEV" || _fail "mkfs.ext4 failed"
 		mount -o nobarrier "$DEV" "$mnt" || _fail "mount -o nobarrier failed"
 		sums=$(_files "$mnt" nobarrier)
+		_unsynced "$mnt" nobarrier
 		_cut "$mnt"
 		res=$(_check "$mnt" "$sums")
 		echo "nobarrier round $i: lost $(awk '$1 == "last_cut_lost" { print $2 }' $DIR/cache_stats) blocks: $res"
