@@ -404,6 +404,14 @@ void blkex_dev_power_off(struct blkex_dev *dev)
 	if (!dev->disk)
 		return;
 	blkex_fault_del_dev(dev);
+	/*
+	 * With a write cache power 0 is a power cut: the disk dies at once,
+	 * as on a surprise removal, without the sync of the file system on
+	 * it that del_gendisk() sends first; nothing written after this
+	 * reaches the cache, and the cut (below) decides what it keeps.
+	 */
+	if (blkex_cache_on(&dev->cache))
+		blk_mark_disk_dead(dev->disk);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
 	dev->disk = NULL;
