@@ -17,6 +17,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "cache.h"
 #include "fault.h"
 #include "param.h"
 
@@ -57,6 +58,9 @@ struct blkex_config {
 	u64 queue_depth;
 	u64 wq_mode;			/* index in blkex_wq_mode_names */
 	u64 work_cpu;			/* enum blkex_work_cpu */
+	u64 cache_size;			/* MiB of write cache; 0: none */
+	u64 cache_loss;			/* enum blkex_cache_loss */
+	u64 cache_seed;			/* 0: a fresh seed each cut */
 };
 
 /*
@@ -81,6 +85,7 @@ struct blkex_dev {
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;		/* NULL while powered off */
 	struct blkex_fault fault;	/* guarded by store_mutex */
+	struct blkex_cache cache;	/* guarded by store_mutex */
 };
 
 /* Where a request is, for .timeout to know whether it may end it. */

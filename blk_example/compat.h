@@ -18,6 +18,7 @@ struct blkex_limits {
 	unsigned short max_segments;
 	unsigned int max_discard_sectors;	/* 0: no discard */
 	unsigned int max_write_zeroes_sectors;	/* 0: no write-zeroes */
+	bool write_cache;			/* a volatile cache, and FUA */
 };
 
 #ifdef BLKEX_HAVE_MQ_F_SHOULD_MERGE
@@ -45,7 +46,9 @@ struct blkex_limits {
  * derives max_discard_sectors from it) and went through
  * blk_queue_max_discard_sectors() before. Both return an ERR_PTR on
  * failure. Disks are non-rotational by default once limits carry features
- * (6.11); before that the driver says so with QUEUE_FLAG_NONROT.
+ * (6.11); before that the driver says so with QUEUE_FLAG_NONROT. A write
+ * cache with FUA is the features BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA from
+ * 6.11 on, blk_queue_write_cache() before.
  */
 static inline struct gendisk *blkex_alloc_disk(struct blk_mq_tag_set *set,
 					       const struct blkex_limits *bl,
@@ -62,6 +65,10 @@ static inline struct gendisk *blkex_alloc_disk(struct blk_mq_tag_set *set,
 		.max_hw_discard_sectors	= bl->max_discard_sectors,
 		.max_write_zeroes_sectors = bl->max_write_zeroes_sectors,
 		.discard_granularity	= bl->logical_block_size,
+#ifdef BLKEX_HAVE_BLK_FEAT
+		.features		= bl->write_cache ?
+					  BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA : 0,
+#endif
 	};
 
 	disk = blk_mq_alloc_disk(set, &lim, queuedata);
@@ -81,8 +88,11 @@ static inline struct gendisk *blkex_alloc_disk(struct blk_mq_tag_set *set,
 					   bl->max_write_zeroes_sectors);
 #endif
 #ifndef BLKEX_HAVE_BLK_FEAT
-	if (!IS_ERR(disk))
+	if (!IS_ERR(disk)) {
 		blk_queue_flag_set(QUEUE_FLAG_NONROT, disk->queue);
+		blk_queue_write_cache(disk->queue, bl->write_cache,
+				      bl->write_cache);
+	}
 #endif
 	return disk;
 }

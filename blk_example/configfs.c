@@ -182,6 +182,9 @@ BLKEX_CFG_ATTR(poll_queues, poll_queues, &blkex_param_poll_queues, NULL);
 BLKEX_CFG_ATTR(queue_depth, queue_depth, &blkex_param_queue_depth, NULL);
 BLKEX_CFG_ATTR(wq_mode, wq_mode, NULL, &blkex_param_wq_mode);
 BLKEX_CFG_ATTR(work_cpu, work_cpu, NULL, &blkex_param_work_cpu);
+BLKEX_CFG_ATTR(cache_size, cache_size, &blkex_param_cache_size, NULL);
+BLKEX_CFG_ATTR(cache_loss, cache_loss, NULL, &blkex_param_cache_loss);
+BLKEX_CFG_ATTR(cache_seed, cache_seed, &blkex_param_cache_seed, NULL);
 
 static ssize_t blkex_dev_power_show(struct config_item *item, char *page)
 {
@@ -230,6 +233,15 @@ static ssize_t blkex_dev_disk_name_show(struct config_item *item, char *page)
 
 CONFIGFS_ATTR_RO(blkex_dev_, disk_name);
 
+/* The write cache's counters (cache.c), also while the disk is off. */
+static ssize_t blkex_dev_cache_stats_show(struct config_item *item, char *page)
+{
+	return blkex_cache_stats_print(blkex_dev_from_item(item), page,
+				       PAGE_SIZE);
+}
+
+CONFIGFS_ATTR_RO(blkex_dev_, cache_stats);
+
 static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_num_sectors,
 	&blkex_dev_attr_logical_block_size,
@@ -241,6 +253,10 @@ static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_power,
 	&blkex_dev_attr_index,
 	&blkex_dev_attr_disk_name,
+	&blkex_dev_attr_cache_size,
+	&blkex_dev_attr_cache_loss,
+	&blkex_dev_attr_cache_seed,
+	&blkex_dev_attr_cache_stats,
 };
 
 #ifdef BLKEX_FAULT_INJECTION

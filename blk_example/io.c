@@ -83,12 +83,16 @@ static void blkex_trace_stages(struct request *rq, struct blkex_cmd *cmd,
 			      atomic_inc_return(&cmd->queue->stages_seq));
 }
 
-/* Copy a read or write request between its pages and the store. */
+/*
+ * Copy a read or write request between its pages and the store, or
+ * through the write cache (cache.c) on a disk that has one.
+ */
 static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 {
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	bool write = op_is_write(req_op(rq));
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	blk_status_t status = BLK_STS_OK;
 	struct req_iterator iter;
 	struct bio_vec bv;
 
@@ -98,14 +102,19 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 
 	blkex_stamp(cmd, BLKEX_STAMP_LOCKED);
 	trace_blkex_rq_locked(rq);
-	rq_for_each_segment(bv, rq, iter) {
-		blkex_store_copy_bvec(dev, &bv, pos, write);
-		pos += bv.bv_len;
+	if (unlikely(blkex_cache_on(&dev->cache))) {
+		if (blkex_cache_rw(dev, rq, pos))
+			status = BLK_STS_IOERR;
+	} else {
+		rq_for_each_segment(bv, rq, iter) {
+			blkex_store_copy_bvec(dev, &bv, pos, write);
+			pos += bv.bv_len;
+		}
 	}
 	blkex_stamp(cmd, BLKEX_STAMP_COPIED);
-	trace_blkex_rq_copied(rq, BLK_STS_OK);
+	trace_blkex_rq_copied(rq, status);
 
-	return BLK_STS_OK;
+	return status;
 }
 
 /*
@@ -123,11 +132,31 @@ static blk_status_t blkex_zero(struct blkex_dev *dev, struct request *rq)
 
 	blkex_stamp(cmd, BLKEX_STAMP_LOCKED);
 	trace_blkex_rq_locked(rq);
+	if (unlikely(blkex_cache_on(&dev->cache)))
+		blkex_cache_zero(dev, pos, blk_rq_bytes(rq));
 	blkex_store_zero(dev, pos, blk_rq_bytes(rq));
 	blkex_stamp(cmd, BLKEX_STAMP_COPIED);
 	trace_blkex_rq_copied(rq, BLK_STS_OK);
 
 	return BLK_STS_OK;
+}
+
+/*
+ * A flush on a disk with a write cache: every dirty block to the store.
+ * The write-back is its copy stage, between blkex_rq_locked and
+ * blkex_rq_copied, so the stages event shows what a flush costs.
+ */
+static blk_status_t blkex_flush(struct blkex_dev *dev, struct request *rq)
+{
+	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	blk_status_t status;
+
+	blkex_stamp(cmd, BLKEX_STAMP_LOCKED);
+	trace_blkex_rq_locked(rq);
+	status = blkex_cache_flush(dev) ? BLK_STS_IOERR : BLK_STS_OK;
+	blkex_stamp(cmd, BLKEX_STAMP_COPIED);
+	trace_blkex_rq_copied(rq, status);
+	return status;
 }
 
 /*
@@ -157,7 +186,9 @@ static blk_status_t blkex_serve(struct blkex_dev *dev, struct blkex_cmd *cmd)
 	case REQ_OP_WRITE_ZEROES:
 		return blkex_zero(dev, rq);
 	case REQ_OP_FLUSH:
-		/* RAM has no volatile cache: there is nothing to flush. */
+		/* Without a write cache there is nothing to flush. */
+		if (blkex_cache_on(&dev->cache))
+			return blkex_flush(dev, rq);
 		return BLK_STS_OK;
 	default:
 		return BLK_STS_NOTSUPP;

@@ -233,6 +233,9 @@ struct blkex_dev *blkex_dev_alloc(void)
 	dev->cfg.queue_depth = blkex_param_queue_depth.val;
 	dev->cfg.wq_mode = blkex_param_wq_mode.val;
 	dev->cfg.work_cpu = blkex_param_work_cpu.val;
+	dev->cfg.cache_size = blkex_param_cache_size.val;
+	dev->cfg.cache_loss = blkex_param_cache_loss.val;
+	dev->cfg.cache_seed = blkex_param_cache_seed.val;
 	ret = blkex_fault_init_dev(dev);
 	if (ret)
 		goto out_free_index;
@@ -276,6 +279,7 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 		.max_segments		= BLKEX_MAX_SEGMENTS,
 		.max_discard_sectors	= BLKEX_MAX_ZERO_SECTORS,
 		.max_write_zeroes_sectors = BLKEX_MAX_ZERO_SECTORS,
+		.write_cache		= cfg->cache_size > 0,
 	};
 	struct gendisk *disk;
 	int i, ret;
@@ -296,9 +300,15 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 			return ret;
 		}
 	}
+	/* The cache goes with the disk; the store stays if a later step fails. */
+	ret = blkex_cache_power_on(dev);
+	if (ret)
+		return ret;
 	dev->wq = blkex_wq_get(cfg->wq_mode);
-	if (!dev->wq)
-		return -ENOMEM;
+	if (!dev->wq) {
+		ret = -ENOMEM;
+		goto out_free_cache;
+	}
 	dev->work_cpu = flags & WQ_UNBOUND ? BLKEX_WORK_LOCAL : cfg->work_cpu;
 
 	/*
@@ -313,8 +323,10 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 	dev->nr_queues = min_t(unsigned int, cfg->hw_queues ?: nr_cpu_ids,
 			       nr_cpu_ids) + dev->nr_poll_queues;
 	dev->queues = kcalloc(dev->nr_queues, sizeof(*dev->queues), GFP_KERNEL);
-	if (!dev->queues)
-		return -ENOMEM;
+	if (!dev->queues) {
+		ret = -ENOMEM;
+		goto out_free_cache;
+	}
 	for (i = 0; i < dev->nr_queues; i++) {
 		init_llist_head(&dev->queues[i].pending);
 		atomic_set(&dev->queues[i].drain_queued, 0);
@@ -360,6 +372,7 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 	dev->disk = disk;
 	/* After add_disk(), so that the directory can take the disk's name. */
 	blkex_fault_add_dev(dev);
+	blkex_cache_add_dev(dev, disk_devt(disk), dev->fault.debugfs);
 	return 0;
 
 out_put_disk:
@@ -370,6 +383,8 @@ out_free_queues:
 	blkex_flush_queues(dev);
 	kfree(dev->queues);
 	dev->queues = NULL;
+out_free_cache:
+	blkex_cache_free(dev);
 	return ret;
 }
 
@@ -389,6 +404,14 @@ void blkex_dev_power_off(struct blkex_dev *dev)
 	if (!dev->disk)
 		return;
 	blkex_fault_del_dev(dev);
+	/*
+	 * With a write cache power 0 is a power cut: the disk dies at once,
+	 * as on a surprise removal, without the sync of the file system on
+	 * it that del_gendisk() sends first; nothing written after this
+	 * reaches the cache, and the cut (below) decides what it keeps.
+	 */
+	if (blkex_cache_on(&dev->cache))
+		blk_mark_disk_dead(dev->disk);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
 	dev->disk = NULL;
@@ -396,6 +419,8 @@ void blkex_dev_power_off(struct blkex_dev *dev)
 	blkex_flush_queues(dev);
 	kfree(dev->queues);
 	dev->queues = NULL;
+	/* The power cut: the cache loses what cache_loss says, then goes. */
+	blkex_cache_power_off(dev);
 }
 
 static int __init blkex_init(void)

@@ -168,6 +168,39 @@ TRACE_EVENT(blkex_rq_stages,
 		      (unsigned long long)__entry->completion)
 );
 
+/*
+ * The write cache (cache.c) wrote blocks back to the store: @why is
+ * flush (a REQ_OP_FLUSH request, which the blkex_rq_* events show too),
+ * fua (a FUA write, written through), evict (the oldest block, to make
+ * room) or cut (the blocks a power cut wrote back; @lost it dropped).
+ * @blocks are 4 KiB store pages, @bytes what reached the store.
+ */
+TRACE_EVENT(blkex_cache_writeback,
+	    TP_PROTO(dev_t dev, unsigned int why, unsigned int blocks,
+		     u64 bytes, unsigned int lost),
+	    TP_ARGS(dev, why, blocks, bytes, lost),
+
+	    TP_STRUCT__entry(__field(dev_t,		dev)
+			     __field(unsigned int,	why)
+			     __field(unsigned int,	blocks)
+			     __field(u64,		bytes)
+			     __field(unsigned int,	lost)),
+
+	    TP_fast_assign(__entry->dev = dev;
+			   __entry->why = why;
+			   __entry->blocks = blocks;
+			   __entry->bytes = bytes;
+			   __entry->lost = lost;),
+
+	    TP_printk("%d,%d %s blocks=%u bytes=%llu lost=%u",
+		      MAJOR(__entry->dev), MINOR(__entry->dev),
+		      __print_symbolic(__entry->why,
+				       { 0, "flush" }, { 1, "fua" },
+				       { 2, "evict" }, { 3, "cut" }),
+		      __entry->blocks, (unsigned long long)__entry->bytes,
+		      __entry->lost)
+);
+
 #endif /* _TRACE_BLKEX_H */
 
 /* This part must be outside the include guard. */

@@ -26,7 +26,7 @@ STAGES = ["wq_delay", "mutex_wait", "copy", "completion", "q2c"]
 # The blk_example events in a request's order; "complete" ends it. Any
 # other (blkex_rq_stages, if the capture has it) is left out.
 EVENTS = ["queued", "work_start", "locked", "copied", "complete"]
-OPS = {0: "read", 1: "write"}
+OPS = {0: "read", 1: "write", 2: "flush"}
 
 LINE = re.compile(r"^\s*.*?-\d+\s+\[\d+\]\s+(\d+)\.(\d{9}):\s+(\w+):\s+(.*)$")
 FIELD = re.compile(r"(\w+)=(\S*)")

@@ -12,7 +12,12 @@
 #           where bad blocks are switched on and off every 256 requests, and
 #           delay_us switches between 0 and 200 on the whole disk;
 #   blkex1  ext4 filled with checksummed files, some deleted, synced and
-#           trimmed in rounds, then checked with fsck.
+#           trimmed in rounds, then checked with fsck;
+#   blkex2  a disk with an 8 MiB write cache (cache_size), cut in rounds:
+#           fio writes a range and flushes it (end_fsync), writes another
+#           range unflushed, power 0 and 1 with cache_loss taking turns
+#           (all, random, torn), then fio verifies the flushed range;
+#           its delay_us switches with blkex0's.
 # It prints one "ok - CHECK" or "not ok - CHECK" per check and ends with
 # "N passed, N failed"; it exits non-zero if anything was lost.
 set -euo pipefail
@@ -25,6 +30,8 @@ repo=$(readlink -f "$here/../..")
 secs=${SOAK_SECONDS:-180}
 ko=${BLKEX_KO:-$repo/build/$(uname -r)/blk_example.ko}
 dbg=/sys/kernel/config/blk_example/blkex0
+# The disk with a write cache, made in configfs (blkex2).
+cdir=/sys/kernel/config/blk_example/soakc
 mnt=/mnt/blkex1
 work=$(mktemp -d)
 # The unverified range on blkex0, in sectors: 96 MiB to the end (128 MiB).
@@ -77,9 +84,11 @@ _toggler() {
 			if [ $on = 0 ]; then
 				echo "+$bad_start-$bad_end" > $dbg/badblocks
 				echo 200 > $dbg/delay_us
+				echo 200 > $cdir/delay_us
 			else
 				echo clear > $dbg/badblocks
 				echo 0 > $dbg/delay_us
+				echo 0 > $cdir/delay_us
 			fi
 			on=$((1 - on))
 			n=$((n + 1))
@@ -90,7 +99,41 @@ _toggler() {
 	done
 	echo clear > $dbg/badblocks
 	echo 0 > $dbg/delay_us
+	echo 0 > $cdir/delay_us
 	echo "$n" > "$work/toggles"
+}
+
+# _cfio ARGS...: fio on the cached disk, 8 MiB at a time, crc32c headers.
+_cfio() {
+	fio --eta=never --output=/dev/null --name=c --filename="$cdev" \
+		--direct=1 --ioengine=libaio --iodepth=8 --bs=64k --size=8M \
+		--verify=crc32c --verify_fatal=1 --verify_state_save=0 "$@"
+}
+
+# Cut blkex2's power in rounds until $work/stop appears (at least once):
+# what was flushed must verify after the cut; the unflushed range is the
+# cache's to lose. Counts rounds, failed verifies and blocks lost.
+_cutter() {
+	local round=0 bad=0 lost=0 modes=(all random torn) off
+	while [ ! -e "$work/stop" ] || [ $round = 0 ]; do
+		off=$(((round % 3) * 8))M
+		_cfio --rw=write --offset="$off" --randseed=$((round + 1)) \
+			--do_verify=0 --end_fsync=1 || bad=$((bad + 1))
+		_cfio --rw=randwrite --offset=32M --randseed=7 --do_verify=0 ||
+			bad=$((bad + 1))
+		echo 0 > $cdir/power
+		echo "${modes[round % 3]}" > $cdir/cache_loss
+		echo 1 > $cdir/power
+		for ((i = 0; i < 100; i++)); do
+			[ -b "$cdev" ] && break
+			sleep 0.05
+		done
+		lost=$((lost + $(awk '$1 == "last_cut_lost" { print $2 }' $cdir/cache_stats)))
+		_cfio --rw=write --offset="$off" --randseed=$((round + 1)) \
+			--verify_only || bad=$((bad + 1))
+		round=$((round + 1))
+	done
+	echo "$round $bad $lost" > "$work/cuts"
 }
 
 # Fill blkex1's ext4 in rounds until $work/stop appears; record checksums.
@@ -125,6 +168,15 @@ for d in /dev/blkex0 /dev/blkex1; do
 		[ -b $d ] && break
 		sleep 0.05
 	done
+done
+mkdir $cdir
+echo 131072 > $cdir/num_sectors
+echo 8 > $cdir/cache_size
+echo 1 > $cdir/power
+cdev=/dev/$(cat $cdir/disk_name)
+for ((i = 0; i < 100; i++)); do
+	[ -b "$cdev" ] && break
+	sleep 0.05
 done
 mkfs.ext4 -q -F /dev/blkex1
 mkdir -p $mnt
@@ -186,11 +238,13 @@ _toggler &
 toggler=$!
 _filler &
 filler=$!
+_cutter &
+cutter=$!
 fio_rc=0
 fio --output-format=json --output="$work/fio.json" --eta=never "$work/soak.fio" ||
 	fio_rc=$?
 touch "$work/stop"
-wait $toggler $filler
+wait $toggler $filler $cutter
 
 echo "# fio (job, error, total_err, bytes read, bytes written):"
 _fio_job "$work/fio.json" > "$work/jobs" || echo "no-fio-output 1 1 0 0" > "$work/jobs"
@@ -199,6 +253,8 @@ echo "# fault stats: $(tr '\n' ' ' < $dbg/stats); toggles $(cat "$work/toggles")
 echo "# toggles (epoch s, bad blocks on after it, blkex0's requests so far, the fault counts):"
 sed 's/^/#   /' "$work/toggles.log"
 echo "# ext4 rounds $(cat "$work/rounds"), files $(wc -l < "$work/sums")"
+read -r cuts cut_bad cut_lost < "$work/cuts"
+echo "# $cdev: $cuts cuts, $cut_bad failed fio runs, $cut_lost unflushed blocks lost"
 
 # Every verify job wrote, read back what it wrote (verify_backlog) and
 # had no error, a mismatch (EILSEQ) included.
@@ -220,6 +276,9 @@ _files_intact() {
 	mount /dev/blkex1 $mnt && (cd $mnt && md5sum --quiet -c "$work/sums") &&
 		umount $mnt
 }
+_cuts_verified() {
+	[ "$cuts" -gt 0 ] && [ "$cut_bad" = 0 ] && [ "$cut_lost" -gt 0 ]
+}
 _kmsg_clean() {
 	! kmsg_since | grep -E "$KMSG_BAD"
 }
@@ -228,6 +287,8 @@ _check "fio verify jobs: each read back, no error, no mismatch (exit $fio_rc)" _
 _check "errors were injected into the unverified range" _injected
 _check "ext4 on blkex1: fsck clean" _fsck_clean
 _check "ext4 on blkex1: every file kept its checksum" _files_intact
+_check "$cdev: flushed data verified after each of $cuts cuts, unflushed lost" _cuts_verified
+_check "rmdir of the cached disk" rmdir $cdir
 _check "rmmod after the soak" rmmod blk_example
 _check "kernel log clean" _kmsg_clean
 rm -rf "$work"
