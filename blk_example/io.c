@@ -89,6 +89,7 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 	bool write = op_is_write(req_op(rq));
 	u64 pos = (u64)blk_rq_pos(rq) << SECTOR_SHIFT;
+	blk_status_t status = BLK_STS_OK;
 	struct req_iterator iter;
 	struct bio_vec bv;
 
@@ -99,13 +100,23 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 	blkex_stamp(cmd, BLKEX_STAMP_LOCKED);
 	trace_blkex_rq_locked(rq);
 	rq_for_each_segment(bv, rq, iter) {
-		blkex_store_copy_bvec(dev, &bv, pos, write);
+		/*
+		 * Only a sparse store's write fails, for want of memory: the
+		 * request fails, and the disk goes on serving the others.
+		 */
+		if (unlikely(blkex_store_copy_bvec(dev, &bv, pos, write))) {
+			pr_err_ratelimited("%s: write at sector %llu + %u failed: no memory left for the sparse store\n",
+					   dev->name, (u64)blk_rq_pos(rq),
+					   blk_rq_sectors(rq));
+			status = BLK_STS_IOERR;
+			break;
+		}
 		pos += bv.bv_len;
 	}
 	blkex_stamp(cmd, BLKEX_STAMP_COPIED);
-	trace_blkex_rq_copied(rq, BLK_STS_OK);
+	trace_blkex_rq_copied(rq, status);
 
-	return BLK_STS_OK;
+	return status;
 }
 
 /*
