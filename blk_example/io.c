@@ -419,6 +419,9 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
  * A batch with injected delay (delay_us) not yet due is put back for the
  * worker, which sleeps the delay; the kick work item is queued in case the
  * work item that was due to drain it ran meanwhile and found nothing.
+ * A sparse store may have to allocate a page to serve a write, which can
+ * sleep in reclaim: its requests are all left to the worker, which
+ * completes polled requests as well.
  */
 static int blkex_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 {
@@ -427,7 +430,8 @@ static int blkex_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	struct llist_node *batch, *last;
 	u64 due;
 
-	if (llist_empty(&bq->pending) || !mutex_trylock(&dev->store_mutex))
+	if (dev->store_kind == BLKEX_STORE_SPARSE ||
+	    llist_empty(&bq->pending) || !mutex_trylock(&dev->store_mutex))
 		return 0;
 	batch = llist_del_all(&bq->pending);
 	if (!batch)

@@ -154,7 +154,8 @@ MODULE_PARM_DESC(store, "What holds each disk's data: flat (all of it allocated 
 
 /*
  * The largest disk the block layer takes: its size in bytes is an loff_t.
- * Only sparse and none stores get near it; a flat one is bounded by RAM.
+ * Only sparse and none stores get near it; a flat one is bounded by RAM,
+ * and its power on fails for want of memory long before.
  */
 #define BLKEX_MAX_SECTORS	((u64)MAX_LFS_FILESIZE >> SECTOR_SHIFT)
 
@@ -315,7 +316,8 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 			  dev->name, cfg->num_sectors, sectors_per_block);
 		return -EINVAL;
 	}
-	if (cfg->num_sectors > BLKEX_MAX_SECTORS) {
+	if (cfg->store != BLKEX_STORE_FLAT &&
+	    cfg->num_sectors > BLKEX_MAX_SECTORS) {
 		blkex_err("%s: num_sectors=%llu is more than the block layer takes (%llu)\n",
 			  dev->name, cfg->num_sectors, BLKEX_MAX_SECTORS);
 		return -EINVAL;
