@@ -11,7 +11,7 @@
 # store could take is first pinned in huge pages, as another user of the
 # memory would hold it; PAST_RAM_FILL_MB=0 pins nothing, and the store
 # then fills all of RAM itself (a minute more).
-DESCRIPTION="sparse disk 4x RAM filled past RAM: EIO, no OOM kill, discard frees"
+DESCRIPTION="sparse 4x RAM filled past RAM: EIO, no OOM kill, discard frees"
 
 # As in common.sh; spelled out so that shellcheck knows it.
 CFS=/sys/kernel/config/blk_example
