@@ -22,11 +22,12 @@
 #   BENCH_WORKLOADS      of randread-4k randwrite-4k randrw70-4k
 #                        seqread-128k seqwrite-128k (bench/guest/workloads.sh)
 #                        [all five; Q randread-4k]
-#   BENCH_DEVICES        of blkex brd nullblk nullblk-deferred nullblk-poll
-#                        loop-tmpfs loop-tmpfs-dio (bench/guest/devices.sh
-#                        says what each is; nullblk-poll runs only in the
-#                        polled phase) [blkex brd nullblk nullblk-deferred
-#                        nullblk-poll loop-tmpfs; F all seven]
+#   BENCH_DEVICES        of blkex blkex-sparse blkex-none brd nullblk
+#                        nullblk-deferred nullblk-poll loop-tmpfs
+#                        loop-tmpfs-dio (bench/guest/devices.sh says what
+#                        each is; nullblk-poll runs only in the polled
+#                        phase) [blkex blkex-sparse blkex-none brd nullblk
+#                        nullblk-deferred nullblk-poll loop-tmpfs; F all nine]
 #   BENCH_DEPTHS         iodepths [1 16 128; Q 1 16; F 1 2 4 8 16 32 64 128]
 #   BENCH_NUMJOBS        fio job counts [1 2; Q 1]
 #   BENCH_REPS=N         repeats of every point [3; Q 2]

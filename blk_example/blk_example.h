@@ -16,6 +16,7 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "cache.h"
 #include "fault.h"
@@ -45,6 +46,13 @@ enum blkex_work_cpu {
 	BLKEX_WORK_AUTO,		/* next while requests overlap, else local */
 };
 
+/* What holds a disk's data (store=, store.c). */
+enum blkex_store_kind {
+	BLKEX_STORE_FLAT,		/* one vmalloc'd buffer, all of it */
+	BLKEX_STORE_SPARSE,		/* a page per 4 KiB, made on first write */
+	BLKEX_STORE_NONE,		/* no data: writes dropped, reads zero */
+};
+
 /*
  * A disk's geometry and workqueue: the module parameters' values when the
  * disk is made, then what its configfs directory sets while it is powered
@@ -61,6 +69,7 @@ struct blkex_config {
 	u64 cache_size;			/* MiB of write cache; 0: none */
 	u64 cache_loss;			/* enum blkex_cache_loss */
 	u64 cache_seed;			/* 0: a fresh seed each cut */
+	u64 store;			/* enum blkex_store_kind */
 };
 
 /*
@@ -74,8 +83,12 @@ struct blkex_dev {
 	char name[DISK_NAME_LEN];	/* blkexN, also while powered off */
 	struct config_group group;	/* its configfs directory */
 	struct blkex_config cfg;
-	void *store;			/* zero-filled, virtually contiguous */
-	u64 store_bytes;		/* size of @store, the disk's capacity */
+	void *store;			/* flat: zero-filled, virtually contiguous */
+	u64 store_bytes;		/* the store's capacity; 0: none made */
+	unsigned int store_kind;	/* enum blkex_store_kind of the store */
+	unsigned int store_budget;	/* sparse: pages before a memory check */
+	struct xarray store_pages;	/* sparse: page index -> struct page */
+	unsigned long store_nr_pages;	/* sparse: pages in @store_pages */
 	struct mutex store_mutex;	/* serialises every access to @store */
 	struct workqueue_struct *wq;	/* runs the work items; shared */
 	enum blkex_work_cpu work_cpu;
@@ -133,6 +146,7 @@ extern struct blkex_uparam blkex_param_poll_queues;
 extern struct blkex_uparam blkex_param_queue_depth;
 extern struct blkex_eparam blkex_param_wq_mode;
 extern struct blkex_eparam blkex_param_work_cpu;
+extern struct blkex_eparam blkex_param_store;
 struct blkex_dev *blkex_dev_alloc(void);
 void blkex_dev_free(struct blkex_dev *dev);
 int blkex_dev_power_on(struct blkex_dev *dev);
@@ -152,15 +166,18 @@ extern const struct blk_mq_ops blkex_mq_ops;
 void blkex_kick_work(struct work_struct *work);
 
 /* store.c */
+struct dentry;
 int blkex_store_check_total(unsigned int nr_stores, u64 bytes);
 int blkex_store_alloc(struct blkex_dev *dev, u64 bytes);
 void blkex_store_free(struct blkex_dev *dev);
 bool blkex_store_in_range(const struct blkex_dev *dev, u64 pos, u64 len);
-void blkex_store_copy_bvec(struct blkex_dev *dev, struct bio_vec *bv,
-			   u64 pos, bool write);
+int blkex_store_copy_bvec(struct blkex_dev *dev, struct bio_vec *bv,
+			  u64 pos, bool write);
 void blkex_store_zero(struct blkex_dev *dev, u64 pos, u64 len);
 int blkex_store_write(struct blkex_dev *dev, u64 pos, const void *buf,
 		      size_t len);
 void blkex_store_read(struct blkex_dev *dev, u64 pos, void *buf, size_t len);
+u64 blkex_store_resident(const struct blkex_dev *dev);
+void blkex_store_debugfs(struct blkex_dev *dev, struct dentry *dir);
 
 #endif /* _BLKEX_H */

@@ -119,8 +119,8 @@ static u64 *blkex_cfg_ptr(struct blkex_dev *dev, const struct blkex_cfg_attr *a)
 	return (u64 *)((char *)&dev->cfg + a->offset);
 }
 
-static ssize_t blkex_cfg_show(struct config_item *item, char *page,
-			      const struct blkex_cfg_attr *a)
+static ssize_t blkex_cfg_do_show(struct config_item *item, char *page,
+				 const struct blkex_cfg_attr *a)
 {
 	struct blkex_dev *dev = blkex_dev_from_item(item);
 	u64 v = READ_ONCE(*blkex_cfg_ptr(dev, a));
@@ -130,8 +130,9 @@ static ssize_t blkex_cfg_show(struct config_item *item, char *page,
 	return sysfs_emit(page, "%llu\n", v);
 }
 
-static ssize_t blkex_cfg_store(struct config_item *item, const char *page,
-			       size_t count, const struct blkex_cfg_attr *a)
+static ssize_t blkex_cfg_do_store(struct config_item *item, const char *page,
+				  size_t count,
+				  const struct blkex_cfg_attr *a)
 {
 	struct blkex_dev *dev = blkex_dev_from_item(item);
 	char buf[BLKEX_VALUE_LEN], who[DISK_NAME_LEN + 2];
@@ -166,12 +167,12 @@ static const struct blkex_cfg_attr blkex_cfg_##NAME = {			\
 static ssize_t blkex_dev_##NAME##_show(struct config_item *item,	\
 				       char *page)			\
 {									\
-	return blkex_cfg_show(item, page, &blkex_cfg_##NAME);		\
+	return blkex_cfg_do_show(item, page, &blkex_cfg_##NAME);		\
 }									\
 static ssize_t blkex_dev_##NAME##_store(struct config_item *item,	\
 					const char *page, size_t count)	\
 {									\
-	return blkex_cfg_store(item, page, count, &blkex_cfg_##NAME);	\
+	return blkex_cfg_do_store(item, page, count, &blkex_cfg_##NAME);	\
 }									\
 CONFIGFS_ATTR(blkex_dev_, NAME)
 
@@ -185,6 +186,7 @@ BLKEX_CFG_ATTR(work_cpu, work_cpu, NULL, &blkex_param_work_cpu);
 BLKEX_CFG_ATTR(cache_size, cache_size, &blkex_param_cache_size, NULL);
 BLKEX_CFG_ATTR(cache_loss, cache_loss, NULL, &blkex_param_cache_loss);
 BLKEX_CFG_ATTR(cache_seed, cache_seed, &blkex_param_cache_seed, NULL);
+BLKEX_CFG_ATTR(store, store, NULL, &blkex_param_store);
 
 static ssize_t blkex_dev_power_show(struct config_item *item, char *page)
 {
@@ -242,6 +244,15 @@ static ssize_t blkex_dev_cache_stats_show(struct config_item *item, char *page)
 
 CONFIGFS_ATTR_RO(blkex_dev_, cache_stats);
 
+/* Bytes of memory the disk's store holds now (store.c). */
+static ssize_t blkex_dev_resident_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%llu\n",
+			  blkex_store_resident(blkex_dev_from_item(item)));
+}
+
+CONFIGFS_ATTR_RO(blkex_dev_, resident);
+
 static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_num_sectors,
 	&blkex_dev_attr_logical_block_size,
@@ -257,6 +268,8 @@ static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_cache_loss,
 	&blkex_dev_attr_cache_seed,
 	&blkex_dev_attr_cache_stats,
+	&blkex_dev_attr_store,
+	&blkex_dev_attr_resident,
 };
 
 #ifdef BLKEX_FAULT_INJECTION

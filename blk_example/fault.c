@@ -409,6 +409,7 @@ void blkex_fault_add_dev(struct blkex_dev *dev)
 	debugfs_create_file("badblocks", 0400, dir, dev,
 			    &blkex_badblocks_seq_fops);
 	debugfs_create_file("stats", 0400, dir, dev, &blkex_stats_seq_fops);
+	blkex_store_debugfs(dev, dir);
 }
 
 /*

@@ -107,7 +107,18 @@ static blk_status_t blkex_rw(struct blkex_dev *dev, struct request *rq)
 			status = BLK_STS_IOERR;
 	} else {
 		rq_for_each_segment(bv, rq, iter) {
-			blkex_store_copy_bvec(dev, &bv, pos, write);
+			/*
+			 * Only a sparse store's write fails, for want of
+			 * memory: the request fails, and the disk goes on
+			 * serving the others.
+			 */
+			if (unlikely(blkex_store_copy_bvec(dev, &bv, pos, write))) {
+				pr_err_ratelimited("%s: write at sector %llu + %u failed: no memory left for the sparse store\n",
+						   dev->name, (u64)blk_rq_pos(rq),
+						   blk_rq_sectors(rq));
+				status = BLK_STS_IOERR;
+				break;
+			}
 			pos += bv.bv_len;
 		}
 	}
@@ -439,6 +450,9 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
  * A batch with injected delay (delay_us) not yet due is put back for the
  * worker, which sleeps the delay; the kick work item is queued in case the
  * work item that was due to drain it ran meanwhile and found nothing.
+ * A sparse store may have to allocate a page to serve a write, which can
+ * sleep in reclaim: its requests are all left to the worker, which
+ * completes polled requests as well.
  */
 static int blkex_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 {
@@ -447,7 +461,8 @@ static int blkex_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	struct llist_node *batch, *last;
 	u64 due;
 
-	if (llist_empty(&bq->pending) || !mutex_trylock(&dev->store_mutex))
+	if (dev->store_kind == BLKEX_STORE_SPARSE ||
+	    llist_empty(&bq->pending) || !mutex_trylock(&dev->store_mutex))
 		return 0;
 	batch = llist_del_all(&bq->pending);
 	if (!batch)

@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/fs.h>
 #include <linux/hdreg.h>
 #include <linux/idr.h>
 #include <linux/kernel.h>
@@ -134,6 +135,32 @@ struct blkex_eparam blkex_param_work_cpu = {
 module_param_cb(work_cpu, &blkex_eparam_ops, &blkex_param_work_cpu, 0444);
 MODULE_PARM_DESC(work_cpu, "Where a percpu workqueue runs a batch's work: local (the submitting CPU), next (the CPU after it) or auto (next while requests overlap or on a poll queue, local after a run of lone requests). Ignored by unbound workqueues. Default: auto");
 
+/*
+ * What holds the data (store.c): flat, all of it taken at power on, is the
+ * default; sparse takes a page at a time as the disk is written, none
+ * holds nothing. docs/design.md says when to use which.
+ */
+static const char * const blkex_store_names[] = {
+	[BLKEX_STORE_FLAT]	= "flat",
+	[BLKEX_STORE_SPARSE]	= "sparse",
+	[BLKEX_STORE_NONE]	= "none",
+};
+
+struct blkex_eparam blkex_param_store = {
+	.names = blkex_store_names,
+	.nr_names = ARRAY_SIZE(blkex_store_names),
+	.val = BLKEX_STORE_FLAT,
+};
+module_param_cb(store, &blkex_eparam_ops, &blkex_param_store, 0444);
+MODULE_PARM_DESC(store, "What holds each disk's data: flat (all of it allocated at power on, checked against free RAM), sparse (a page per 4 KiB written, freed by discard; writes fail with EIO when memory runs short) or none (writes dropped, reads zero). Default: flat");
+
+/*
+ * The largest disk the block layer takes: its size in bytes is an loff_t.
+ * Only sparse and none stores get near it; a flat one is bounded by RAM,
+ * and its power on fails for want of memory long before.
+ */
+#define BLKEX_MAX_SECTORS	((u64)MAX_LFS_FILESIZE >> SECTOR_SHIFT)
+
 #define BLKEX_NR_WQ_MODES	ARRAY_SIZE(blkex_wq_mode_names)
 
 static int blkex_major;
@@ -236,6 +263,7 @@ struct blkex_dev *blkex_dev_alloc(void)
 	dev->cfg.cache_size = blkex_param_cache_size.val;
 	dev->cfg.cache_loss = blkex_param_cache_loss.val;
 	dev->cfg.cache_seed = blkex_param_cache_seed.val;
+	dev->cfg.store = blkex_param_store.val;
 	ret = blkex_fault_init_dev(dev);
 	if (ret)
 		goto out_free_index;
@@ -292,7 +320,13 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 			  dev->name, cfg->num_sectors, sectors_per_block);
 		return -EINVAL;
 	}
-	if (dev->store_bytes != bytes) {
+	if (cfg->store != BLKEX_STORE_FLAT &&
+	    cfg->num_sectors > BLKEX_MAX_SECTORS) {
+		blkex_err("%s: num_sectors=%llu is more than the block layer takes (%llu)\n",
+			  dev->name, cfg->num_sectors, BLKEX_MAX_SECTORS);
+		return -EINVAL;
+	}
+	if (dev->store_bytes != bytes || dev->store_kind != cfg->store) {
 		ret = blkex_store_alloc(dev, bytes);
 		if (ret) {
 			blkex_err("%s: num_sectors=%llu: cannot allocate a %llu-byte store\n",
@@ -437,8 +471,11 @@ static int __init blkex_init(void)
 	ret = blkex_fault_check_params(blkex_param_num_sectors.val);
 	if (ret)
 		return ret;
-	/* Every store at once, before any is taken: one message, no OOM. */
-	if (g_nr_devices.val) {
+	/*
+	 * Every flat store at once, before any is taken: one message, no
+	 * OOM. Sparse and none stores take nothing at power on.
+	 */
+	if (g_nr_devices.val && blkex_param_store.val == BLKEX_STORE_FLAT) {
 		ret = blkex_store_check_total(g_nr_devices.val,
 					      blkex_param_num_sectors.val << SECTOR_SHIFT);
 		if (ret)
@@ -455,8 +492,9 @@ static int __init blkex_init(void)
 	if (ret)
 		goto out_unregister;
 
-	pr_info("%llu disk(s) of %llu sectors, block size %llu, wq_mode %s, work_cpu %s\n",
+	pr_info("%llu disk(s) of %llu sectors, store %s, block size %llu, wq_mode %s, work_cpu %s\n",
 		g_nr_devices.val, blkex_param_num_sectors.val,
+		blkex_store_names[blkex_param_store.val],
 		blkex_param_logical_block_size.val,
 		blkex_wq_mode_names[blkex_param_wq_mode.val],
 		blkex_work_cpu_names[blkex_param_work_cpu.val]);

@@ -9,6 +9,11 @@
 #                    with nullblk-poll in the list it gets poll_queues=1
 #                    unless they set poll_queues, so that the polled
 #                    phase measures it too)
+#   blkex-sparse     blk_example store=sparse, a disk made in configfs
+#   blkex-none       blk_example store=none, a disk made in configfs: no
+#                    data, the request path alone (both take the module
+#                    parameters blkex0 has; after blkex in the list, else
+#                    they load the module with no disk of its own)
 #   brd              the kernel's bio-based RAM disk: the outer bound
 #   nullblk          null_blk memory_backed=1 irqmode=0: blk-mq, completed
 #                    inline in queue_rq
@@ -30,6 +35,8 @@
 
 declare -A BENCH_DEV=(
 	[blkex]=/dev/blkex0
+	[blkex-sparse]=/dev/blkex1
+	[blkex-none]=/dev/blkex2
 	[brd]=/dev/ram0
 	[nullblk]=/dev/nullb0
 	[nullblk-deferred]=/dev/nullb1
@@ -40,6 +47,8 @@ declare -A BENCH_DEV=(
 # What each one is, for devices.txt and the report.
 declare -A BENCH_DEV_WHAT=(
 	[blkex]="blk_example"
+	[blkex-sparse]="blk_example store=sparse"
+	[blkex-none]="blk_example store=none"
 	[brd]="brd"
 	[nullblk]="null_blk memory_backed=1 irqmode=0 submit_queues=NCPU poll_queues=0"
 	[nullblk-deferred]="null_blk memory_backed=1 irqmode=1 submit_queues=1 poll_queues=0"
@@ -67,6 +76,35 @@ _bench_nullb() {
 	echo "$sq" > "$d/submit_queues"
 	echo "$pq" > "$d/poll_queues"
 	echo 1 > "$d/power"
+}
+
+# _bench_blkex_cfs NAME STORE KO [BLKEX_ARGS...]: a blk_example disk of
+# BENCH_MB with store STORE, made in configfs; BENCH_DEV[NAME] becomes its
+# node, whichever index it got.
+_bench_blkex_cfs() {
+	local name=$1 store=$2 ko=$3 d=/sys/kernel/config/blk_example/$1
+	shift 3
+	if [ ! -d /sys/module/blk_example ]; then
+		modprobe configfs
+		insmod "$ko" nr_devices=0 "$@" || return 1
+	fi
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs configfs /sys/kernel/config
+	mkdir "$d" || return 1
+	echo "$store" > "$d/store"
+	echo $((BENCH_MB * 2048)) > "$d/num_sectors"
+	echo 1 > "$d/power" || return 1
+	BENCH_DEV[$name]=/dev/$(cat "$d/disk_name")
+}
+
+# _bench_blkex_cfs_down: remove the disks _bench_blkex_cfs made, which
+# hold the module (rmmod fails while they exist).
+_bench_blkex_cfs_down() {
+	local d
+	for d in /sys/kernel/config/blk_example/blkex-*/; do
+		[ -d "$d" ] && rmdir "$d"
+	done
+	return 0
 }
 
 # _bench_loop NAME DIO: a loop device over a BENCH_MB file on tmpfs, at
@@ -115,6 +153,8 @@ _bench_dev_up() {
 	ncpu=$(nproc)
 	case $name in
 	blkex) insmod "$ko" num_sectors=$((BENCH_MB * 2048)) "$@" ;;
+	blkex-sparse) _bench_blkex_cfs "$name" sparse "$ko" "$@" ;;
+	blkex-none) _bench_blkex_cfs "$name" none "$ko" "$@" ;;
 	brd) modprobe brd rd_nr=1 rd_size=$((BENCH_MB * 1024)) max_part=0 ;;
 	nullblk) _bench_nullb nullb0 0 "$ncpu" 0 ;;
 	nullblk-deferred) _bench_nullb nullb1 1 1 0 ;;
@@ -163,6 +203,7 @@ bench_devices_up() {
 
 bench_devices_down() {
 	local d
+	_bench_blkex_cfs_down
 	rmmod blk_example brd 2> /dev/null || true
 	for d in /sys/kernel/config/nullb/nullb*; do
 		[ -d "$d" ] || continue

@@ -17,7 +17,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 elif [ "${BENCH_FULL:-0}" = 1 ]; then
 	: "${BENCH_DEPTHS:=1 2 4 8 16 32 64 128}" "${BENCH_RUNTIME:=3}"
 	: "${BENCH_RAMP:=1}" "${BENCH_VARIANT_DEPTHS:=1 32}" "${BENCH_MB:=256}"
-	: "${BENCH_DEVICES:=blkex brd nullblk nullblk-deferred nullblk-poll loop-tmpfs loop-tmpfs-dio}"
+	: "${BENCH_DEVICES:=blkex blkex-sparse blkex-none brd nullblk nullblk-deferred nullblk-poll loop-tmpfs loop-tmpfs-dio}"
 	: "${BENCH_STAGE_DEPTHS:=$BENCH_DEPTHS}" "${BENCH_POLL_DEPTHS:=1 16 128}"
 fi
 : "${BENCH_MB:=64}"
@@ -27,7 +27,7 @@ fi
 : "${BENCH_DEPTHS:=1 16 128}"
 : "${BENCH_NUMJOBS:=1 2}"
 : "${BENCH_WORKLOADS:=randread-4k randwrite-4k randrw70-4k seqread-128k seqwrite-128k}"
-: "${BENCH_DEVICES:=blkex brd nullblk nullblk-deferred nullblk-poll loop-tmpfs}"
+: "${BENCH_DEVICES:=blkex blkex-sparse blkex-none brd nullblk nullblk-deferred nullblk-poll loop-tmpfs}"
 : "${BENCH_WQ_MODES:=percpu@auto percpu@local percpu@next percpu-highpri unbound unbound-highpri}"
 : "${BENCH_VARIANT_DEPTHS:=32}"
 : "${BENCH_STAGE_DEPTHS:=32}"

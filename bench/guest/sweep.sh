@@ -280,6 +280,7 @@ fi
 
 # _blkex_reload PARAMS...: a fresh blk_example with other parameters.
 _blkex_reload() {
+	_bench_blkex_cfs_down
 	rmmod blk_example
 	insmod "$ko" num_sectors=$((BENCH_MB * 2048)) "$@"
 	_bench_wait_dev /dev/blkex0

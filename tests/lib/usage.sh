@@ -121,8 +121,8 @@ usage_c_names() {
 }
 
 # usage_blkex_args KNOB [WHAT]: $KNOB is a list of blk_example's module
-# parameters, NAME=VALUE each; wq_mode and work_cpu take the names the
-# driver has. Errors name WHAT (default KNOB).
+# parameters, NAME=VALUE each; wq_mode, work_cpu and store take the
+# names the driver has. Errors name WHAT (default KNOB).
 usage_blkex_args() {
 	local knob=$1 what=${2:-$1} w
 	local -a words pnames names
@@ -134,7 +134,7 @@ usage_blkex_args() {
 		[[ " ${pnames[*]} " == *" ${w%%=*} "* ]] ||
 			usage_fail "$what: '${w%%=*}' is not a parameter of blk_example: ${pnames[*]}"
 		case ${w%%=*} in
-		wq_mode | work_cpu)
+		wq_mode | work_cpu | store)
 			mapfile -t names < <(usage_c_names "blkex_${w%%=*}_names")
 			usage_in "$what ${w%%=*}" "${w#*=}" "${names[@]}" ;;
 		esac

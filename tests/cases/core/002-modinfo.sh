@@ -13,7 +13,7 @@ test_case() {
 	local info p depth
 	info=$(modinfo "$BLKEX_KO")
 	echo "$info"
-	for p in num_sectors logical_block_size nr_devices hw_queues queue_depth wq_mode \
+	for p in num_sectors logical_block_size nr_devices hw_queues queue_depth wq_mode store \
 		 work_cpu badblocks fail_nth fail_permille fail_dir delay_us; do
 		echo "$info" | grep -qE "^parm: +$p:.+Default: " ||
 			_fail "parameter $p is not documented"
