@@ -216,9 +216,13 @@ static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_disk_name,
 };
 
-/* The core attributes, then fault.c's (none without fault injection). */
+/*
+ * The core attributes, then fault.c's (none without fault injection), then
+ * profile.c's.
+ */
 static struct configfs_attribute *
-blkex_dev_attrs[ARRAY_SIZE(blkex_core_attrs) + BLKEX_FAULT_NR_ATTRS + 1];
+blkex_dev_attrs[ARRAY_SIZE(blkex_core_attrs) + BLKEX_FAULT_NR_ATTRS +
+		BLKEX_SHAPE_NR_ATTRS + 1];
 
 /* The last reference to a disk's directory is gone: so is the disk. */
 static void blkex_dev_release(struct config_item *item)
@@ -299,12 +303,15 @@ void blkex_configfs_del(struct blkex_dev *dev)
 int blkex_configfs_init(void)
 {
 	struct configfs_attribute **fault_attrs = blkex_fault_attrs();
+	struct configfs_attribute **shape_attrs = blkex_shape_attrs();
 	unsigned int i, n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(blkex_core_attrs); i++)
 		blkex_dev_attrs[n++] = blkex_core_attrs[i];
 	for (i = 0; fault_attrs[i]; i++)
 		blkex_dev_attrs[n++] = fault_attrs[i];
+	for (i = 0; shape_attrs[i]; i++)
+		blkex_dev_attrs[n++] = shape_attrs[i];
 	config_group_init(&blkex_subsys.su_group);
 	mutex_init(&blkex_subsys.su_mutex);
 	return configfs_register_subsystem(&blkex_subsys);

@@ -422,6 +422,12 @@ void blkex_fault_wait(u64 until_ns)
 	usleep_range(us, us + us / 32 + 1);
 }
 
+/* delay_us=, for the check that refuses it with latency_profile=. */
+u32 blkex_fault_default_delay_us(void)
+{
+	return g_delay_us.val;
+}
+
 /* Count what .timeout did: ended a dropped request or rearmed its timer. */
 void blkex_fault_timed_out(struct blkex_dev *dev, bool ended)
 {
@@ -476,6 +482,13 @@ static ssize_t blkex_knob_store(struct config_item *item, const char *page,
 		return ret;
 
 	mutex_lock(&dev->store_mutex);
+	if (offset == offsetof(struct blkex_fault, delay_us) && v &&
+	    blkex_shape_has_profile(dev)) {
+		mutex_unlock(&dev->store_mutex);
+		blkex_err("%sdelay_us=%llu with a latency_profile: the profile already says each request's service time; empty latency_profile first\n",
+			  who, v);
+		return -EINVAL;
+	}
 	WRITE_ONCE(*(u32 *)((char *)&dev->fault + offset), v);
 	if (offset == offsetof(struct blkex_fault, fail_nth))
 		dev->fault.nth_count = 0;

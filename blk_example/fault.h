@@ -70,6 +70,7 @@ enum blkex_fault_act blkex_fault_decide(struct blkex_dev *dev,
 void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd);
 void blkex_fault_wait(u64 until_ns);
 void blkex_fault_timed_out(struct blkex_dev *dev, bool ended);
+u32 blkex_fault_default_delay_us(void);
 #else
 #define BLKEX_FAULT_NR_ATTRS	0
 static inline struct configfs_attribute **blkex_fault_attrs(void)
@@ -96,6 +97,7 @@ static inline void blkex_fault_stamp(struct blkex_dev *dev,
 				     struct blkex_cmd *cmd) {}
 static inline void blkex_fault_wait(u64 until_ns) {}
 static inline void blkex_fault_timed_out(struct blkex_dev *dev, bool ended) {}
+static inline u32 blkex_fault_default_delay_us(void) { return 0; }
 #endif
 
 #endif /* _BLKEX_FAULT_H */
