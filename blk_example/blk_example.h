@@ -21,6 +21,7 @@
 #include "cache.h"
 #include "fault.h"
 #include "param.h"
+#include "profile.h"
 
 #define BLKEX_NAME		"blkex"
 
@@ -99,6 +100,7 @@ struct blkex_dev {
 	struct gendisk *disk;		/* NULL while powered off */
 	struct blkex_fault fault;	/* guarded by store_mutex */
 	struct blkex_cache cache;	/* guarded by store_mutex */
+	struct blkex_shape shape;	/* latency_profile, mbps, iops */
 };
 
 /* Where a request is, for .timeout to know whether it may end it. */
@@ -135,6 +137,8 @@ struct blkex_cmd {
 	u64 delay_until;		/* ktime ns not to serve it before */
 	atomic_t state;			/* enum blkex_cmd_state */
 	u64 stamp[BLKEX_NR_STAMPS];	/* enum blkex_stamp */
+	u64 due_ns;			/* ktime ns to complete at; 0: now */
+	struct hrtimer timer;		/* holds it until @due_ns (profile.c) */
 };
 
 /* main.c */

@@ -253,6 +253,79 @@ static ssize_t blkex_dev_resident_show(struct config_item *item, char *page)
 
 CONFIGFS_ATTR_RO(blkex_dev_, resident);
 
+/*
+ * The completion shaping (profile.c): latency_profile, mbps and iops,
+ * changeable at any time. profile.c parses and swaps the profile; a cap
+ * is checked here by its module parameter's check.
+ */
+static ssize_t blkex_dev_latency_profile_show(struct config_item *item,
+					      char *page)
+{
+	return blkex_shape_profile_show(blkex_dev_from_item(item), page);
+}
+
+static ssize_t blkex_dev_latency_profile_store(struct config_item *item,
+					       const char *page, size_t count)
+{
+	struct blkex_dev *dev = blkex_dev_from_item(item);
+	char who[DISK_NAME_LEN + 2];
+	int ret;
+
+	blkex_who(dev, who, sizeof(who));
+	ret = blkex_shape_profile_set(dev, page, count, who);
+	return ret ?: count;
+}
+
+CONFIGFS_ATTR(blkex_dev_, latency_profile);
+
+static ssize_t blkex_shape_show(struct config_item *item, char *page,
+				size_t offset)
+{
+	struct blkex_dev *dev = blkex_dev_from_item(item);
+
+	return sysfs_emit(page, "%u\n",
+			  READ_ONCE(*(u32 *)((char *)&dev->shape + offset)));
+}
+
+static ssize_t blkex_shape_store(struct config_item *item, const char *page,
+				 size_t count, const char *name, size_t offset,
+				 const struct blkex_uparam *range)
+{
+	struct blkex_dev *dev = blkex_dev_from_item(item);
+	char buf[BLKEX_VALUE_LEN], who[DISK_NAME_LEN + 2];
+	u64 v;
+	int ret;
+
+	ret = blkex_cfs_value(dev, name, page, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	blkex_who(dev, who, sizeof(who));
+	ret = blkex_uparam_check(range, who, name, buf, &v);
+	if (ret)
+		return ret;
+	blkex_shape_set(dev, offset, v);
+	return count;
+}
+
+#define BLKEX_SHAPE_ATTR(NAME)						\
+static ssize_t blkex_dev_##NAME##_show(struct config_item *item,	\
+				       char *page)			\
+{									\
+	return blkex_shape_show(item, page,				\
+				offsetof(struct blkex_shape, NAME));	\
+}									\
+static ssize_t blkex_dev_##NAME##_store(struct config_item *item,	\
+					const char *page, size_t count)	\
+{									\
+	return blkex_shape_store(item, page, count, #NAME,		\
+				 offsetof(struct blkex_shape, NAME),	\
+				 &blkex_param_##NAME);			\
+}									\
+CONFIGFS_ATTR(blkex_dev_, NAME)
+
+BLKEX_SHAPE_ATTR(mbps);
+BLKEX_SHAPE_ATTR(iops);
+
 static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_num_sectors,
 	&blkex_dev_attr_logical_block_size,
@@ -270,6 +343,9 @@ static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_cache_stats,
 	&blkex_dev_attr_store,
 	&blkex_dev_attr_resident,
+	&blkex_dev_attr_latency_profile,
+	&blkex_dev_attr_mbps,
+	&blkex_dev_attr_iops,
 };
 
 #ifdef BLKEX_FAULT_INJECTION
@@ -316,8 +392,8 @@ static ssize_t blkex_knob_store(struct config_item *item, const char *page,
 	}
 	if (ret)
 		return ret;
-	blkex_fault_set(dev, knob->offset, v);
-	return count;
+	ret = blkex_fault_set(dev, knob->offset, v);
+	return ret ?: count;
 }
 
 #define BLKEX_KNOB_ATTR(NAME, FIELD, RANGE, NAMES)			\

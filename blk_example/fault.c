@@ -2,18 +2,12 @@
 /*
  * Fault injection, in the spirit of null_blk's: make chosen requests fail,
  * slow every request down, or drop requests so that .timeout has to end
- * them. This file decides and records: what each request gets
- * (blkex_fault_decide()), the bad-block table, the counts, and read-only
- * debugfs copies of the settings (a kernel in lockdown refuses writable
- * debugfs files). The disk starts with the module parameters'
- * settings (fault_param.c); its configfs attributes (configfs.c, which
- * owns them and parses their values) change them through
- * blkex_fault_set() and blkex_fault_bad_*().
- *
- * The work handler asks blkex_fault_decide() about each request under
- * store_mutex, before anything is copied; the setters change the settings
- * under the same mutex, after the whole value has been checked, so a
- * request sees either the old settings or the new ones.
+ * them. This file decides (blkex_fault_decide(), asked by the work handler
+ * under store_mutex before anything is copied) and records: the bad-block
+ * table, the counts, read-only debugfs copies (lockdown refuses writable
+ * debugfs files). Disks start with fault_param.c's settings; configfs.c
+ * owns the attributes, checks a value whole and sets it through
+ * blkex_fault_set()/_bad_*() under that mutex: old or new, never a mix.
  *
  * Bad sectors live in the kernel's own table, struct badblocks
  * (block/badblocks.c, md's and null_blk's): a page of 512 entries of at
@@ -269,13 +263,21 @@ void blkex_fault_timed_out(struct blkex_dev *dev, bool ended)
  * u32 member of struct blkex_fault. Under store_mutex, so a request sees
  * the old settings or the new ones; a new fail_nth counts from zero.
  */
-void blkex_fault_set(struct blkex_dev *dev, size_t offset, u32 v)
+int blkex_fault_set(struct blkex_dev *dev, size_t offset, u32 v)
 {
 	mutex_lock(&dev->store_mutex);
+	if (offset == offsetof(struct blkex_fault, delay_us) && v &&
+	    blkex_shape_has_profile(dev)) {
+		mutex_unlock(&dev->store_mutex);
+		blkex_err("%s: delay_us=%u with a latency_profile: the profile already says each request's service time; empty latency_profile first\n",
+			  dev->name, v);
+		return -EINVAL;
+	}
 	WRITE_ONCE(*(u32 *)((char *)&dev->fault + offset), v);
 	if (offset == offsetof(struct blkex_fault, fail_nth))
 		dev->fault.nth_count = 0;
 	mutex_unlock(&dev->store_mutex);
+	return 0;
 }
 
 /* Up to @size bytes of "START-END" lines, whole lines only. */

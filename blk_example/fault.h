@@ -80,12 +80,13 @@ void blkex_fault_stamp(struct blkex_dev *dev, struct blkex_cmd *cmd);
 void blkex_fault_wait(u64 until_ns);
 void blkex_fault_timed_out(struct blkex_dev *dev, bool ended);
 /* What configfs.c's attributes call, with values it has checked. */
-void blkex_fault_set(struct blkex_dev *dev, size_t offset, u32 v);
+int blkex_fault_set(struct blkex_dev *dev, size_t offset, u32 v);
 int blkex_fault_bad_change(struct blkex_dev *dev, bool add,
 			   const struct blkex_badrange *r);
 int blkex_fault_bad_clear(struct blkex_dev *dev, int *left);
 int blkex_fault_bad_print(struct blkex_dev *dev, char *buf, size_t size);
 int blkex_fault_stats_print(struct blkex_dev *dev, char *buf, size_t size);
+u32 blkex_fault_default_delay_us(void);
 #else
 static inline void blkex_fault_module_init(void) {}
 static inline void blkex_fault_module_exit(void) {}
@@ -104,6 +105,7 @@ static inline void blkex_fault_stamp(struct blkex_dev *dev,
 				     struct blkex_cmd *cmd) {}
 static inline void blkex_fault_wait(u64 until_ns) {}
 static inline void blkex_fault_timed_out(struct blkex_dev *dev, bool ended) {}
+static inline u32 blkex_fault_default_delay_us(void) { return 0; }
 #endif
 
 #endif /* _BLKEX_FAULT_H */

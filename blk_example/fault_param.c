@@ -118,3 +118,9 @@ MODULE_PARM_DESC(badblocks, "Bad sector ranges START-END[,START-END...], at most
 
 module_param_cb(fail_dir, &blkex_eparam_ops, &blkex_param_fail_dir, 0444);
 MODULE_PARM_DESC(fail_dir, "Requests that badblocks, fail_nth and fail_permille apply to: read, write (also discard and write-zeroes) or rw. Default: rw");
+
+/* delay_us=, for the check that refuses it with latency_profile=. */
+u32 blkex_fault_default_delay_us(void)
+{
+	return blkex_param_delay_us.val;
+}

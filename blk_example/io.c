@@ -255,6 +255,8 @@ static int blkex_batch_complete(struct llist_node *batch)
 	llist_for_each_entry_safe(cmd, next, batch, node) {
 		if (cmd->hang) {
 			atomic_set_release(&cmd->state, BLKEX_CMD_DROPPED);
+		} else if (unlikely(cmd->due_ns) && blkex_shape_hold(cmd)) {
+			/* Not due yet: its timer completes it (profile.c). */
 		} else {
 			blk_mq_complete_request(blk_mq_rq_from_pdu(cmd));
 			nr++;
@@ -420,6 +422,9 @@ static blk_status_t blkex_queue_rq(struct blk_mq_hw_ctx *hctx,
 	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
 	blk_mq_start_request(rq);
 	blkex_fault_stamp(bq->dev, cmd);
+	/* latency_profile, mbps, iops: when it may complete (profile.c). */
+	cmd->due_ns = unlikely(READ_ONCE(bq->dev->shape.on)) ?
+		      blkex_shape_due(bq->dev, rq) : 0;
 	/* Before the list: from there a worker may finish it on another CPU. */
 	blkex_stamp_queued(cmd);
 	trace_blkex_rq_queued(rq);
@@ -594,6 +599,7 @@ static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
 	cmd->delay_until = 0;
 	atomic_set(&cmd->state, BLKEX_CMD_QUEUED);
 	memset(cmd->stamp, 0, sizeof(cmd->stamp));
+	blkex_shape_init_cmd(cmd);
 	return 0;
 }
 
@@ -607,7 +613,9 @@ static int blkex_init_request(struct blk_mq_tag_set *set, struct request *rq,
  * del_gendisk(). Wait here for the work item to have run. Cancelling it
  * instead would leave drain_queued set with no work item to clear it, and
  * every later request of the queue would wait forever. The queue is frozen
- * or dying, so a work item that runs now finds its list empty.
+ * or dying, so a work item that runs now finds its list empty. The freeze
+ * waited for requests held by their timers too (profile.c): none is
+ * pending, and hrtimer_cancel() waits for a callback still running.
  */
 static void blkex_exit_request(struct blk_mq_tag_set *set, struct request *rq,
 			       unsigned int hctx_idx)
@@ -615,6 +623,7 @@ static void blkex_exit_request(struct blk_mq_tag_set *set, struct request *rq,
 	struct blkex_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
 	flush_work(&cmd->work);
+	hrtimer_cancel(&cmd->timer);
 }
 
 const struct blk_mq_ops blkex_mq_ops = {

@@ -267,8 +267,13 @@ struct blkex_dev *blkex_dev_alloc(void)
 	ret = blkex_fault_init_dev(dev);
 	if (ret)
 		goto out_free_index;
+	ret = blkex_shape_init_dev(dev);
+	if (ret)
+		goto out_fault_exit;
 	return dev;
 
+out_fault_exit:
+	blkex_fault_exit_dev(dev);
 out_free_index:
 	mutex_destroy(&dev->store_mutex);
 	ida_free(&blkex_index_ida, dev->index);
@@ -283,6 +288,7 @@ void blkex_dev_free(struct blkex_dev *dev)
 	if (WARN_ON_ONCE(dev->disk))
 		return;
 	blkex_store_free(dev);
+	blkex_shape_exit_dev(dev);
 	blkex_fault_exit_dev(dev);
 	mutex_destroy(&dev->store_mutex);
 	ida_free(&blkex_index_ida, dev->index);
@@ -469,6 +475,9 @@ static int __init blkex_init(void)
 		return -EINVAL;
 	}
 	ret = blkex_fault_check_params(blkex_param_num_sectors.val);
+	if (ret)
+		return ret;
+	ret = blkex_shape_check_params(blkex_fault_default_delay_us());
 	if (ret)
 		return ret;
 	/*

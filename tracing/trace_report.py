@@ -8,6 +8,12 @@ row per completed request (--csv) and prints the same summary as
 tracing/stages.bt: "STAGE name count mean_ns q2c_pct", here followed by
 exact (nearest-rank) p50_ns and p99_ns. The stages are defined as in
 stages.bt, including its rule for a request without a stage's event.
+"OUT_OF_ORDER" counts, per disk and all disks together, the completions
+that overtook an earlier request (one queued before it completed after it,
+or is still in flight when the capture ends) and the completions that
+were overtaken (one queued after it completed before it): both are 0
+when a disk completes in the order it was queued (latency_profile lets
+requests cross).
 --json writes the summary and the event counts as JSON. A capture with
 no completed blk_example request is an error (status 1), not a table of
 zeros.
@@ -85,6 +91,26 @@ def stages(ts):
     return [t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3], t[4] - t[0]]
 
 
+def out_of_order(done, pending):
+    """(overtook, overtaken) from one disk's (queued_ts) in completion order.
+
+    pending: the queued times of its requests still in flight at the end,
+    which complete after every completion seen.
+    """
+    overtook = overtaken = 0
+    latest = None
+    for q in done:
+        if latest is not None and q < latest:
+            overtaken += 1
+        latest = q if latest is None else max(latest, q)
+    earliest = min(pending) if pending else None
+    for q in reversed(done):
+        if earliest is not None and earliest < q:
+            overtook += 1
+        earliest = q if earliest is None else min(earliest, q)
+    return overtook, overtaken
+
+
 def percentile(sorted_vals, pct):
     """Nearest-rank percentile."""
     i = max(0, -(-len(sorted_vals) * pct // 100) - 1)
@@ -115,6 +141,7 @@ def main():
 
     inflight = {}           # (dev, hctx, tag) -> {event: ts}
     rows = []
+    done = {}               # dev -> [queued ts], in completion order
     counts = {"unmatched": 0, "block_rq_issue": 0, "block_rq_complete": 0,
               "blkex_work": 0}
     stream = text_events(args.text) if args.text else events(args.input)
@@ -133,6 +160,7 @@ def main():
                 times = inflight.pop(key)
                 times["complete"] = ts
                 dev = key[0]
+                done.setdefault(dev, []).append(times["queued"])
                 rows.append([f"{dev >> 20}:{dev & 0xfffff}", key[1], key[2],
                              OPS.get(int(f["op"]), "other"), int(f["sector"]),
                              int(f["nr_bytes"]), int(f["error"])] +
@@ -155,6 +183,12 @@ def main():
                        [f"{s}_ns" for s in STAGES])
             w.writerows(rows)
 
+    ooo = {}
+    for dev, queued in done.items():
+        pending = [t["queued"] for k, t in inflight.items() if k[0] == dev]
+        ooo[f"{dev >> 20}:{dev & 0xfffff}"] = \
+            out_of_order(queued, pending) + (len(queued),)
+
     n = len(rows)
     q2c = sum(r[-1] for r in rows)
     summary = []
@@ -172,7 +206,10 @@ def main():
                "block_rq_issue": counts["block_rq_issue"],
                "block_rq_complete": counts["block_rq_complete"],
                "blkex_work_runs": counts["blkex_work"],
-               "stages": summary}
+               "stages": summary,
+               "out_of_order": {d: {"overtook": a, "overtaken": b,
+                                    "completions": c}
+                                for d, (a, b, c) in ooo.items()}}
         if args.json == "-":
             json.dump(doc, sys.stdout, indent=1)
             print()
@@ -190,6 +227,11 @@ def main():
     for r in summary:
         print(f"STAGE {r['stage']:<10} {r['count']:8d} {r['mean_ns']:12.1f} "
               f"{r['q2c_pct']:6.1f} {r['p50_ns']:11d} {r['p99_ns']:11d}")
+    print()
+    for d, (a, b, c) in sorted(ooo.items()):
+        print(f"OUT_OF_ORDER {d} overtook {a} overtaken {b} of {c} completions")
+    print(f"OUT_OF_ORDER all overtook {sum(v[0] for v in ooo.values())} "
+          f"overtaken {sum(v[1] for v in ooo.values())} of {n} completions")
 
 
 if __name__ == "__main__":
