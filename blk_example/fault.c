@@ -2,10 +2,9 @@
 /*
  * Fault injection, in the spirit of null_blk's: make chosen requests fail,
  * slow every request down, or drop requests so that .timeout has to end
- * them. This file decides (blkex_fault_decide(), asked by the work handler
- * under store_mutex before anything is copied) and records: the bad-block
- * table, the counts, read-only debugfs copies (lockdown refuses writable
- * debugfs files). Disks start with fault_param.c's settings; configfs.c
+ * them. This file decides (blkex_fault_decide(), under store_mutex, before
+ * any copy) and records: the bad-block table, the counts, read-only debugfs
+ * copies (lockdown refuses writable debugfs files). Disks start with fault_param.c's settings; configfs.c
  * owns the attributes, checks a value whole and sets it through
  * blkex_fault_set()/_bad_*() under that mutex: old or new, never a mix.
  *
