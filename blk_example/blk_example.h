@@ -19,6 +19,7 @@
 
 #include "fault.h"
 #include "param.h"
+#include "zoned.h"
 
 #define BLKEX_NAME		"blkex"
 
@@ -57,6 +58,14 @@ struct blkex_config {
 	u64 queue_depth;
 	u64 wq_mode;			/* index in blkex_wq_mode_names */
 	u64 work_cpu;			/* enum blkex_work_cpu */
+	/* Zoned mode (zoned.c), null_blk's names and units. */
+	u64 zoned;			/* 0 or 1 */
+	u64 zone_size;			/* MiB, a power of two */
+	u64 zone_capacity;		/* MiB; 0: zone_size */
+	u64 zone_nr_conv;
+	u64 zone_max_open;		/* 0: no limit */
+	u64 zone_max_active;		/* 0: no limit */
+	u64 zone_append_max_sectors;	/* 0: emulated by the block layer */
 };
 
 /*
@@ -81,6 +90,7 @@ struct blkex_dev {
 	struct blk_mq_tag_set tag_set;
 	struct gendisk *disk;		/* NULL while powered off */
 	struct blkex_fault fault;	/* guarded by store_mutex */
+	struct blkex_zoned *zoned;	/* zoned.c; NULL: not zoned */
 };
 
 /* Where a request is, for .timeout to know whether it may end it. */

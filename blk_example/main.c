@@ -166,6 +166,7 @@ static int blkex_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 static const struct block_device_operations blkex_fops = {
 	.owner = THIS_MODULE,
 	.getgeo = blkex_getgeo,
+	.report_zones = blkex_zoned_report,
 };
 
 /*
@@ -233,6 +234,7 @@ struct blkex_dev *blkex_dev_alloc(void)
 	dev->cfg.queue_depth = blkex_param_queue_depth.val;
 	dev->cfg.wq_mode = blkex_param_wq_mode.val;
 	dev->cfg.work_cpu = blkex_param_work_cpu.val;
+	blkex_zoned_init_config(dev);
 	ret = blkex_fault_init_dev(dev);
 	if (ret)
 		goto out_free_index;
@@ -251,6 +253,7 @@ void blkex_dev_free(struct blkex_dev *dev)
 {
 	if (WARN_ON_ONCE(dev->disk))
 		return;
+	blkex_zoned_free(dev);
 	blkex_store_free(dev);
 	blkex_fault_exit_dev(dev);
 	mutex_destroy(&dev->store_mutex);
@@ -296,6 +299,10 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 			return ret;
 		}
 	}
+	/* Zoned or not, with the zones' limits; checks the zoned settings. */
+	ret = blkex_zoned_setup(dev, &lim);
+	if (ret)
+		return ret;
 	dev->wq = blkex_wq_get(cfg->wq_mode);
 	if (!dev->wq)
 		return -ENOMEM;
@@ -353,6 +360,9 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 	disk->private_data = dev;
 	strscpy(disk->disk_name, dev->name, DISK_NAME_LEN);
 	set_capacity(disk, cfg->num_sectors);
+	ret = blkex_zoned_register(dev, disk);
+	if (ret)
+		goto out_put_disk;
 
 	ret = add_disk(disk);
 	if (ret)

@@ -182,6 +182,63 @@ TRACE_EVENT(blkex_rq_stages,
 		      (unsigned long long)__entry->completion)
 );
 
+/*
+ * A zoned disk's zone changed (zoned.c), under store_mutex: a write or zone
+ * append moved a write pointer, or a zone operation (reset, reset all,
+ * open, close, finish) changed a zone's condition. @sector is where a
+ * write or append was written (for an append, the sector that goes back
+ * to its submitter) and the zone's start for a zone operation; @wp and
+ * @cond are the zone's after the change (enum blk_zone_cond).
+ */
+TRACE_DEFINE_ENUM(REQ_OP_WRITE);
+TRACE_DEFINE_ENUM(REQ_OP_ZONE_APPEND);
+TRACE_DEFINE_ENUM(REQ_OP_ZONE_RESET);
+TRACE_DEFINE_ENUM(REQ_OP_ZONE_RESET_ALL);
+TRACE_DEFINE_ENUM(REQ_OP_ZONE_OPEN);
+TRACE_DEFINE_ENUM(REQ_OP_ZONE_CLOSE);
+TRACE_DEFINE_ENUM(REQ_OP_ZONE_FINISH);
+
+TRACE_EVENT(blkex_zone_op,
+	    TP_PROTO(struct request *rq, unsigned int zno, sector_t sector,
+		     sector_t wp, unsigned int cond),
+	    TP_ARGS(rq, zno, sector, wp, cond),
+
+	    TP_STRUCT__entry(__field(dev_t,		dev)
+			     __field(unsigned int,	hctx)
+			     __field(int,		tag)
+			     __field(unsigned int,	op)
+			     __field(unsigned int,	zno)
+			     __field(sector_t,		sector)
+			     __field(unsigned int,	nr_sectors)
+			     __field(sector_t,		wp)
+			     __field(unsigned int,	cond)),
+
+	    TP_fast_assign(__entry->dev = rq->q->disk ?
+					  disk_devt(rq->q->disk) : 0;
+			   __entry->hctx = rq->mq_hctx->queue_num;
+			   __entry->tag = rq->tag;
+			   __entry->op = (__force unsigned int)req_op(rq);
+			   __entry->zno = zno;
+			   __entry->sector = sector;
+			   __entry->nr_sectors = blk_rq_sectors(rq);
+			   __entry->wp = wp;
+			   __entry->cond = cond;),
+
+	    TP_printk("%d,%d %s zone=%u sector=%llu + %u wp=%llu cond=%u tag=%d hctx=%u",
+		      MAJOR(__entry->dev), MINOR(__entry->dev),
+		      __print_symbolic(__entry->op,
+				       { REQ_OP_WRITE,		"WRITE" },
+				       { REQ_OP_ZONE_APPEND,	"ZONE_APPEND" },
+				       { REQ_OP_ZONE_RESET,	"ZONE_RESET" },
+				       { REQ_OP_ZONE_RESET_ALL,	"ZONE_RESET_ALL" },
+				       { REQ_OP_ZONE_OPEN,	"ZONE_OPEN" },
+				       { REQ_OP_ZONE_CLOSE,	"ZONE_CLOSE" },
+				       { REQ_OP_ZONE_FINISH,	"ZONE_FINISH" }),
+		      __entry->zno, (unsigned long long)__entry->sector,
+		      __entry->nr_sectors, (unsigned long long)__entry->wp,
+		      __entry->cond, __entry->tag, __entry->hctx)
+);
+
 #endif /* _TRACE_BLKEX_H */
 
 /* This part must be outside the include guard. */

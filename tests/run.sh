@@ -20,7 +20,7 @@
 #   TESTS=REGEX       only the cases whose file name or GROUP/NAME
 #                     matches (bash =~), VM and host cases alike, e.g.
 #                     '^tracing/' (a group), '^(core/)?00[1-5]-'; default:
-#                     all. Groups: core, tracing, faults in tests/cases;
+#                     all. Groups: core, tracing, faults, zoned in tests/cases;
 #                     tooling, driver in tests/host. A host case alone
 #                     boots no suite VM, e.g. TESTS='^008-entry'
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
