@@ -161,7 +161,8 @@ BLKEX_CFG_ATTR(zone_capacity, zone_capacity, &blkex_param_zone_capacity, NULL);
 BLKEX_CFG_ATTR(zone_nr_conv, zone_nr_conv, &blkex_param_zone_nr_conv, NULL);
 BLKEX_CFG_ATTR(zone_max_open, zone_max_open, &blkex_param_zone_max_open, NULL);
 BLKEX_CFG_ATTR(zone_max_active, zone_max_active, &blkex_param_zone_max_active, NULL);
-BLKEX_CFG_ATTR(zone_append_max_sectors, zone_append_max_sectors, &blkex_param_zone_append_max_sectors, NULL);
+BLKEX_CFG_ATTR(zone_append_max_sectors, zone_append_max_sectors,
+	       &blkex_param_zone_append_max_sectors, NULL);
 
 static ssize_t blkex_dev_power_show(struct config_item *item, char *page)
 {

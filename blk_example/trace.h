@@ -190,13 +190,8 @@ TRACE_EVENT(blkex_rq_stages,
  * to its submitter) and the zone's start for a zone operation; @wp and
  * @cond are the zone's after the change (enum blk_zone_cond).
  */
-TRACE_DEFINE_ENUM(REQ_OP_WRITE);
-TRACE_DEFINE_ENUM(REQ_OP_ZONE_APPEND);
-TRACE_DEFINE_ENUM(REQ_OP_ZONE_RESET);
-TRACE_DEFINE_ENUM(REQ_OP_ZONE_RESET_ALL);
-TRACE_DEFINE_ENUM(REQ_OP_ZONE_OPEN);
-TRACE_DEFINE_ENUM(REQ_OP_ZONE_CLOSE);
-TRACE_DEFINE_ENUM(REQ_OP_ZONE_FINISH);
+/* Room for blk_op_str()'s longest zoned name, "ZONE_RESET_ALL". */
+#define BLKEX_OP_LEN	16
 
 TRACE_EVENT(blkex_zone_op,
 	    TP_PROTO(struct request *rq, unsigned int zno, sector_t sector,
@@ -211,7 +206,8 @@ TRACE_EVENT(blkex_zone_op,
 			     __field(sector_t,		sector)
 			     __field(unsigned int,	nr_sectors)
 			     __field(sector_t,		wp)
-			     __field(unsigned int,	cond)),
+			     __field(unsigned int,	cond)
+			     __array(char, opname, BLKEX_OP_LEN)),
 
 	    TP_fast_assign(__entry->dev = rq->q->disk ?
 					  disk_devt(rq->q->disk) : 0;
@@ -222,18 +218,13 @@ TRACE_EVENT(blkex_zone_op,
 			   __entry->sector = sector;
 			   __entry->nr_sectors = blk_rq_sectors(rq);
 			   __entry->wp = wp;
-			   __entry->cond = cond;),
+			   __entry->cond = cond;
+			   strscpy(__entry->opname, blk_op_str(req_op(rq)),
+				   BLKEX_OP_LEN);),
 
 	    TP_printk("%d,%d %s zone=%u sector=%llu + %u wp=%llu cond=%u tag=%d hctx=%u",
 		      MAJOR(__entry->dev), MINOR(__entry->dev),
-		      __print_symbolic(__entry->op,
-				       { REQ_OP_WRITE,		"WRITE" },
-				       { REQ_OP_ZONE_APPEND,	"ZONE_APPEND" },
-				       { REQ_OP_ZONE_RESET,	"ZONE_RESET" },
-				       { REQ_OP_ZONE_RESET_ALL,	"ZONE_RESET_ALL" },
-				       { REQ_OP_ZONE_OPEN,	"ZONE_OPEN" },
-				       { REQ_OP_ZONE_CLOSE,	"ZONE_CLOSE" },
-				       { REQ_OP_ZONE_FINISH,	"ZONE_FINISH" }),
+		      __entry->opname,
 		      __entry->zno, (unsigned long long)__entry->sector,
 		      __entry->nr_sectors, (unsigned long long)__entry->wp,
 		      __entry->cond, __entry->tag, __entry->hctx)

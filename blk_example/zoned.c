@@ -32,7 +32,7 @@
 /* 64 GiB zones at most: chunk_sectors is an unsigned int of sectors. */
 #define BLKEX_MAX_ZONE_MIB	65536
 /* More zones than this is a disk of a petabyte of 1 MiB zones. */
-#define BLKEX_MAX_ZONES		(1U << 30)
+#define BLKEX_MAX_ZONES		BIT(30)
 
 struct blkex_uparam blkex_param_zoned = { .val = 0, .min = 0, .max = 1 };
 module_param_cb(zoned, &blkex_uparam_ops, &blkex_param_zoned, 0444);
@@ -71,7 +71,8 @@ MODULE_PARM_DESC(zone_max_active, "Zones open or closed at once, at most the seq
 struct blkex_uparam blkex_param_zone_append_max_sectors = {
 	.val = 2048, .min = 0, .max = U32_MAX,
 };
-module_param_cb(zone_append_max_sectors, &blkex_uparam_ops, &blkex_param_zone_append_max_sectors, 0444);
+module_param_cb(zone_append_max_sectors, &blkex_uparam_ops,
+		&blkex_param_zone_append_max_sectors, 0444);
 MODULE_PARM_DESC(zone_append_max_sectors, "Largest zone append in sectors, cut down to the zone capacity and 2048; 0: the block layer emulates zone append with writes (kernels with zone write plugging only). Default: 2048");
 
 /* A new disk's zoned settings: the module parameters'. */
@@ -122,7 +123,7 @@ static int blkex_zoned_check(const struct blkex_dev *dev, u64 *nr_zones)
 	}
 	nr = DIV_ROUND_UP_ULL(cfg->num_sectors, zone_sectors);
 	if (nr > BLKEX_MAX_ZONES) {
-		blkex_err("%s: zone_size=%llu MiB makes %llu zones, more than %u\n",
+		blkex_err("%s: zone_size=%llu MiB makes %llu zones, more than %lu\n",
 			  dev->name, cfg->zone_size, nr, BLKEX_MAX_ZONES);
 		return -EINVAL;
 	}
@@ -225,7 +226,7 @@ int blkex_zoned_setup(struct blkex_dev *dev, struct blkex_limits *lim)
 	u64 capacity_mib = cfg->zone_capacity ?: cfg->zone_size;
 	struct blkex_zoned *zd = dev->zoned;
 	unsigned int lbs_sectors = cfg->logical_block_size >> SECTOR_SHIFT;
-	u64 nr_zones, seq, append;
+	u64 nr_zones, seq, append, conv;
 	int ret;
 
 	lockdep_assert_held(&blkex_lock);
@@ -261,9 +262,10 @@ int blkex_zoned_setup(struct blkex_dev *dev, struct blkex_limits *lim)
 		blkex_zoned_layout(zd, cfg->num_sectors, zone_sectors,
 				   capacity_mib * BLKEX_MIB_SECTORS);
 		/* Powered off: no request can be in the store. */
+		conv = (u64)zd->nr_conv * zone_sectors;
 		mutex_lock(&dev->store_mutex);
-		blkex_store_zero(dev, (u64)zd->nr_conv * zone_sectors << SECTOR_SHIFT,
-				 (cfg->num_sectors - (u64)zd->nr_conv * zone_sectors) << SECTOR_SHIFT);
+		blkex_store_zero(dev, conv << SECTOR_SHIFT,
+				 (cfg->num_sectors - conv) << SECTOR_SHIFT);
 		mutex_unlock(&dev->store_mutex);
 		blkex_zoned_free(dev);
 		dev->zoned = zd;

@@ -75,7 +75,8 @@ test_case() {
 		_fail "a reset of the conventional zone succeeded"
 
 	# Reset all, and the tracepoint.
-	_write_at $((8192 * 3)) 4 && _write_at $((8192 * 5)) || _fail "writes to zones 3 and 5 failed"
+	_write_at $((8192 * 3)) 4 || _fail "writes to zone 3 failed"
+	_write_at $((8192 * 5)) || _fail "a write to zone 5 failed"
 	_trace_inst
 	echo 1 > "$TRACE_INST"/events/blk_example/blkex_zone_op/enable
 	_write_at $((8192 * 3 + 32)) || _fail "a write at zone 3's write pointer failed"
