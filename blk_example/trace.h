@@ -8,6 +8,9 @@
  *   blkex_rq_copied      copy finished, still under store_mutex
  *   blkex_rq_complete    the .complete callback ends the request
  *
+ * and, on a zoned disk only, blkex_zone_op (at the end of this file)
+ * whenever a request changes a zone.
+ *
  * Every event carries device, hardware queue and tag so that a tool can
  * match the events of one request; these five compute no latency.
  *
