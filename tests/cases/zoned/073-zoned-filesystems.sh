@@ -6,7 +6,7 @@
 # queues and two writers btrfs's zone appends (its data writes on a zoned
 # disk) complete in another order than they were queued in, counted from
 # the blkex_rq_queued and blkex_rq_complete tracepoints, and still verify.
-DESCRIPTION="f2fs and btrfs on zoned=1; btrfs zone appends complete out of order"
+DESCRIPTION="f2fs, btrfs on zoned=1; zone appends complete out of order"
 
 MNT=/mnt/blkex-zoned
 
