@@ -22,6 +22,7 @@
 #include "fault.h"
 #include "param.h"
 #include "profile.h"
+#include "zoned.h"
 
 #define BLKEX_NAME		"blkex"
 
@@ -71,6 +72,14 @@ struct blkex_config {
 	u64 cache_loss;			/* enum blkex_cache_loss */
 	u64 cache_seed;			/* 0: a fresh seed each cut */
 	u64 store;			/* enum blkex_store_kind */
+	/* Zoned mode (zoned.c), null_blk's names and units. */
+	u64 zoned;			/* 0 or 1 */
+	u64 zone_size;			/* MiB, a power of two */
+	u64 zone_capacity;		/* MiB; 0: zone_size */
+	u64 zone_nr_conv;
+	u64 zone_max_open;		/* 0: no limit */
+	u64 zone_max_active;		/* 0: no limit */
+	u64 zone_append_max_sectors;	/* 0: emulated by the block layer */
 };
 
 /*
@@ -101,6 +110,7 @@ struct blkex_dev {
 	struct blkex_fault fault;	/* guarded by store_mutex */
 	struct blkex_cache cache;	/* guarded by store_mutex */
 	struct blkex_shape shape;	/* latency_profile, mbps, iops */
+	struct blkex_zoned *zoned;	/* zoned.c; NULL: not zoned */
 };
 
 /* Where a request is, for .timeout to know whether it may end it. */

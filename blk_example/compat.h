@@ -19,7 +19,52 @@ struct blkex_limits {
 	unsigned int max_discard_sectors;	/* 0: no discard */
 	unsigned int max_write_zeroes_sectors;	/* 0: no write-zeroes */
 	bool write_cache;			/* a volatile cache, and FUA */
+	/* Zoned mode (zoned.c); the rest is read only when @zoned. */
+	bool zoned;
+	unsigned int chunk_sectors;		/* the zone size */
+	unsigned int max_zone_append_sectors;	/* 0: emulated */
+	unsigned int max_open_zones;		/* 0: no limit */
+	unsigned int max_active_zones;		/* 0: no limit */
 };
+
+/*
+ * Zoned block devices: from 6.11 a zoned disk says so in its queue limits
+ * (BLK_FEAT_ZONED, with chunk_sectors, max_zone_append_sectors and the
+ * open and active limits) and the block layer's zone write plugging
+ * orders writes and emulates zone append when the driver gives no append
+ * limit. Before (6.1) the driver marks the disk host-managed with
+ * disk_set_zoned(), sets each limit with its setter, needs the mq-deadline
+ * elevator to serialise each zone's writes, and must serve zone append
+ * itself. zoned.c refuses zoned=1 on a kernel with neither API.
+ */
+#if defined(BLKEX_HAVE_BLK_FEAT_ZONED) && defined(BLKEX_HAVE_ALLOC_DISK_LIMITS)
+#define BLKEX_ZONED_API		1
+#elif defined(BLKEX_HAVE_DISK_SET_ZONED_MODEL) && !defined(BLKEX_HAVE_ALLOC_DISK_LIMITS)
+#define BLKEX_ZONED_API		1
+#else
+#define BLKEX_ZONED_API		0
+#endif
+
+#ifdef BLKEX_HAVE_ZONE_APPEND_EMULATION
+#define BLKEX_HAVE_ZONE_APPEND_EMULATION_ON	1
+#else
+#define BLKEX_HAVE_ZONE_APPEND_EMULATION_ON	0
+#endif
+
+/*
+ * The block layer reads the zones (.report_zones) and sets up its own zone
+ * state; called before add_disk(), capacity and zoned limits set.
+ */
+static inline int blkex_revalidate_zones(struct gendisk *disk)
+{
+#if !IS_ENABLED(CONFIG_BLK_DEV_ZONED) || !BLKEX_ZONED_API
+	return -EOPNOTSUPP;
+#elif defined(BLKEX_HAVE_REVALIDATE_ZONES_CB)
+	return blk_revalidate_disk_zones(disk, NULL);
+#else
+	return blk_revalidate_disk_zones(disk);
+#endif
+}
 
 #ifdef BLKEX_HAVE_MQ_F_SHOULD_MERGE
 #define BLKEX_MQ_F_MERGE	BLK_MQ_F_SHOULD_MERGE
@@ -71,6 +116,15 @@ static inline struct gendisk *blkex_alloc_disk(struct blk_mq_tag_set *set,
 #endif
 	};
 
+#if BLKEX_ZONED_API
+	if (bl->zoned) {
+		lim.features |= BLK_FEAT_ZONED;
+		lim.chunk_sectors = bl->chunk_sectors;
+		lim.max_zone_append_sectors = bl->max_zone_append_sectors;
+		lim.max_open_zones = bl->max_open_zones;
+		lim.max_active_zones = bl->max_active_zones;
+	}
+#endif
 	disk = blk_mq_alloc_disk(set, &lim, queuedata);
 #else
 	disk = blk_mq_alloc_disk(set, queuedata);
@@ -86,6 +140,19 @@ static inline struct gendisk *blkex_alloc_disk(struct blk_mq_tag_set *set,
 	blk_queue_max_discard_sectors(disk->queue, bl->max_discard_sectors);
 	blk_queue_max_write_zeroes_sectors(disk->queue,
 					   bl->max_write_zeroes_sectors);
+#if BLKEX_ZONED_API && IS_ENABLED(CONFIG_BLK_DEV_ZONED)
+	if (bl->zoned) {
+		disk_set_zoned(disk, BLK_ZONED_HM);
+		blk_queue_flag_set(QUEUE_FLAG_ZONE_RESETALL, disk->queue);
+		blk_queue_required_elevator_features(disk->queue,
+						     ELEVATOR_F_ZBD_SEQ_WRITE);
+		blk_queue_chunk_sectors(disk->queue, bl->chunk_sectors);
+		blk_queue_max_zone_append_sectors(disk->queue,
+						  bl->max_zone_append_sectors);
+		disk_set_max_open_zones(disk, bl->max_open_zones);
+		disk_set_max_active_zones(disk, bl->max_active_zones);
+	}
+#endif
 #endif
 #ifndef BLKEX_HAVE_BLK_FEAT
 	if (!IS_ERR(disk)) {

@@ -187,6 +187,14 @@ BLKEX_CFG_ATTR(cache_size, cache_size, &blkex_param_cache_size, NULL);
 BLKEX_CFG_ATTR(cache_loss, cache_loss, NULL, &blkex_param_cache_loss);
 BLKEX_CFG_ATTR(cache_seed, cache_seed, &blkex_param_cache_seed, NULL);
 BLKEX_CFG_ATTR(store, store, NULL, &blkex_param_store);
+BLKEX_CFG_ATTR(zoned, zoned, &blkex_param_zoned, NULL);
+BLKEX_CFG_ATTR(zone_size, zone_size, &blkex_param_zone_size, NULL);
+BLKEX_CFG_ATTR(zone_capacity, zone_capacity, &blkex_param_zone_capacity, NULL);
+BLKEX_CFG_ATTR(zone_nr_conv, zone_nr_conv, &blkex_param_zone_nr_conv, NULL);
+BLKEX_CFG_ATTR(zone_max_open, zone_max_open, &blkex_param_zone_max_open, NULL);
+BLKEX_CFG_ATTR(zone_max_active, zone_max_active, &blkex_param_zone_max_active, NULL);
+BLKEX_CFG_ATTR(zone_append_max_sectors, zone_append_max_sectors,
+	       &blkex_param_zone_append_max_sectors, NULL);
 
 static ssize_t blkex_dev_power_show(struct config_item *item, char *page)
 {
@@ -334,6 +342,13 @@ static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_queue_depth,
 	&blkex_dev_attr_wq_mode,
 	&blkex_dev_attr_work_cpu,
+	&blkex_dev_attr_zoned,
+	&blkex_dev_attr_zone_size,
+	&blkex_dev_attr_zone_capacity,
+	&blkex_dev_attr_zone_nr_conv,
+	&blkex_dev_attr_zone_max_open,
+	&blkex_dev_attr_zone_max_active,
+	&blkex_dev_attr_zone_append_max_sectors,
 	&blkex_dev_attr_power,
 	&blkex_dev_attr_index,
 	&blkex_dev_attr_disk_name,

@@ -191,8 +191,25 @@ static blk_status_t blkex_serve(struct blkex_dev *dev, struct blkex_cmd *cmd)
 
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
-	case REQ_OP_WRITE:
 		return blkex_rw(dev, rq);
+	case REQ_OP_WRITE:
+	case REQ_OP_ZONE_APPEND:
+		/* Zoned: the write pointer check, and where an append goes. */
+		if (dev->zoned) {
+			blk_status_t ret = blkex_zoned_write(dev, rq);
+
+			if (ret != BLK_STS_OK)
+				return ret;
+		} else if (req_op(rq) == REQ_OP_ZONE_APPEND) {
+			return BLK_STS_NOTSUPP;
+		}
+		return blkex_rw(dev, rq);
+	case REQ_OP_ZONE_RESET:
+	case REQ_OP_ZONE_RESET_ALL:
+	case REQ_OP_ZONE_OPEN:
+	case REQ_OP_ZONE_CLOSE:
+	case REQ_OP_ZONE_FINISH:
+		return blkex_zoned_mgmt(dev, rq);
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
 		return blkex_zero(dev, rq);

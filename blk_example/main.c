@@ -193,6 +193,7 @@ static int blkex_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 static const struct block_device_operations blkex_fops = {
 	.owner = THIS_MODULE,
 	.getgeo = blkex_getgeo,
+	.report_zones = blkex_zoned_report,
 };
 
 /*
@@ -264,6 +265,7 @@ struct blkex_dev *blkex_dev_alloc(void)
 	dev->cfg.cache_loss = blkex_param_cache_loss.val;
 	dev->cfg.cache_seed = blkex_param_cache_seed.val;
 	dev->cfg.store = blkex_param_store.val;
+	blkex_zoned_init_config(dev);
 	ret = blkex_fault_init_dev(dev);
 	if (ret)
 		goto out_free_index;
@@ -287,6 +289,7 @@ void blkex_dev_free(struct blkex_dev *dev)
 {
 	if (WARN_ON_ONCE(dev->disk))
 		return;
+	blkex_zoned_free(dev);
 	blkex_store_free(dev);
 	blkex_shape_exit_dev(dev);
 	blkex_fault_exit_dev(dev);
@@ -340,6 +343,15 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 			return ret;
 		}
 	}
+	if (cfg->zoned && cfg->cache_size) {
+		blkex_err("%s: zoned=1 with cache_size=%llu: a zoned disk has no write cache here; set cache_size=0\n",
+			  dev->name, cfg->cache_size);
+		return -EINVAL;
+	}
+	/* Zoned or not, with the zones' limits; checks the zoned settings. */
+	ret = blkex_zoned_setup(dev, &lim);
+	if (ret)
+		return ret;
 	/* The cache goes with the disk; the store stays if a later step fails. */
 	ret = blkex_cache_power_on(dev);
 	if (ret)
@@ -405,6 +417,9 @@ int blkex_dev_power_on(struct blkex_dev *dev)
 	disk->private_data = dev;
 	strscpy(disk->disk_name, dev->name, DISK_NAME_LEN);
 	set_capacity(disk, cfg->num_sectors);
+	ret = blkex_zoned_register(dev, disk);
+	if (ret)
+		goto out_put_disk;
 
 	ret = add_disk(disk);
 	if (ret)

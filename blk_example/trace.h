@@ -8,6 +8,9 @@
  *   blkex_rq_copied      copy finished, still under store_mutex
  *   blkex_rq_complete    the .complete callback ends the request
  *
+ * and, on a zoned disk only, blkex_zone_op (at the end of this file)
+ * whenever a request changes a zone.
+ *
  * Every event carries device, hardware queue and tag so that a tool can
  * match the events of one request; these five compute no latency.
  *
@@ -199,6 +202,54 @@ TRACE_EVENT(blkex_cache_writeback,
 				       { 2, "evict" }, { 3, "cut" }),
 		      __entry->blocks, (unsigned long long)__entry->bytes,
 		      __entry->lost)
+);
+
+/*
+ * A zoned disk's zone changed (zoned.c), under store_mutex: a write or zone
+ * append moved a write pointer, or a zone operation (reset, reset all,
+ * open, close, finish) changed a zone's condition. @sector is where a
+ * write or append was written (for an append, the sector that goes back
+ * to its submitter) and the zone's start for a zone operation; @wp and
+ * @cond are the zone's after the change (enum blk_zone_cond).
+ */
+/* Room for blk_op_str()'s longest zoned name, "ZONE_RESET_ALL". */
+#define BLKEX_OP_LEN	16
+
+TRACE_EVENT(blkex_zone_op,
+	    TP_PROTO(struct request *rq, unsigned int zno, sector_t sector,
+		     sector_t wp, unsigned int cond),
+	    TP_ARGS(rq, zno, sector, wp, cond),
+
+	    TP_STRUCT__entry(__field(dev_t,		dev)
+			     __field(unsigned int,	hctx)
+			     __field(int,		tag)
+			     __field(unsigned int,	op)
+			     __field(unsigned int,	zno)
+			     __field(sector_t,		sector)
+			     __field(unsigned int,	nr_sectors)
+			     __field(sector_t,		wp)
+			     __field(unsigned int,	cond)
+			     __array(char, opname, BLKEX_OP_LEN)),
+
+	    TP_fast_assign(__entry->dev = rq->q->disk ?
+					  disk_devt(rq->q->disk) : 0;
+			   __entry->hctx = rq->mq_hctx->queue_num;
+			   __entry->tag = rq->tag;
+			   __entry->op = (__force unsigned int)req_op(rq);
+			   __entry->zno = zno;
+			   __entry->sector = sector;
+			   __entry->nr_sectors = blk_rq_sectors(rq);
+			   __entry->wp = wp;
+			   __entry->cond = cond;
+			   strscpy(__entry->opname, blk_op_str(req_op(rq)),
+				   BLKEX_OP_LEN);),
+
+	    TP_printk("%d,%d %s zone=%u sector=%llu + %u wp=%llu cond=%u tag=%d hctx=%u",
+		      MAJOR(__entry->dev), MINOR(__entry->dev),
+		      __entry->opname,
+		      __entry->zno, (unsigned long long)__entry->sector,
+		      __entry->nr_sectors, (unsigned long long)__entry->wp,
+		      __entry->cond, __entry->tag, __entry->hctx)
 );
 
 #endif /* _TRACE_BLKEX_H */

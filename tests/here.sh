@@ -31,7 +31,7 @@
 #   KDIR=DIR          its build tree; default /lib/modules/KVER/build
 #   TESTS=REGEX       only the cases whose file name or GROUP/NAME
 #                     matches (bash =~), e.g. TESTS='^00[1-5]-' or
-#                     '^tracing/' (groups: core, tracing, faults); default: all
+#                     '^tracing/' (groups: core, tracing, faults, zoned); default: all
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
 #   TEST_LOCKDOWN=0|1 1: run 099-lockdown, which raises this machine's

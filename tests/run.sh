@@ -20,11 +20,14 @@
 #   TESTS=REGEX       only the cases whose file name or GROUP/NAME
 #                     matches (bash =~), VM and host cases alike, e.g.
 #                     '^tracing/' (a group), '^(core/)?00[1-5]-'; default:
-#                     all. Groups: core, tracing, faults in tests/cases;
+#                     all. Groups: core, tracing, faults, zoned in tests/cases;
 #                     tooling, driver in tests/host. A host case alone
 #                     boots no suite VM, e.g. TESTS='^008-entry'
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
+#   TEST_ZBD_FULL=1   zoned/072 runs blktests zbd/001-007 on the disk and
+#                     on null_blk zoned (about 400 s); default: 001-004
+#                     on the disk alone
 #   TEST_HOST_DIR=DIR the host-side cases; default tests/host
 #   TEST_KDIR=DIR     the kernel build tree (vm/build-module.sh);
 #                     default /lib/modules/KVER/build
@@ -88,6 +91,7 @@ each_job() {
 	{
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BT_ATTACH_S=${BT_ATTACH_S:-180}"
+		echo "export TEST_ZBD_FULL=${TEST_ZBD_FULL:-0}"
 		printf 'export TESTS=%q\n' "${TESTS:-.}"
 		echo "export BLKEX_KO=/mnt/repo/build/$kver/blk_example.ko"
 		echo "export HERE_OUT=/mnt/out HERE_TAP=raw TEST_LOCKDOWN=1"

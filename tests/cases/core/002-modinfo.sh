@@ -14,7 +14,9 @@ test_case() {
 	info=$(modinfo "$BLKEX_KO")
 	echo "$info"
 	for p in num_sectors logical_block_size nr_devices hw_queues queue_depth wq_mode store \
-		 work_cpu badblocks fail_nth fail_permille fail_dir delay_us; do
+		 work_cpu badblocks fail_nth fail_permille fail_dir delay_us zoned \
+		 zone_size zone_capacity zone_nr_conv zone_max_open zone_max_active \
+		 zone_append_max_sectors; do
 		echo "$info" | grep -qE "^parm: +$p:.+Default: " ||
 			_fail "parameter $p is not documented"
 	done

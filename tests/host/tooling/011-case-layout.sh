@@ -6,7 +6,7 @@
 # GROUP), runs them in number order whatever the group and names their
 # logs by NNN-NAME alone (tests/lib/usage.sh usage_pick, tests/lib/
 # suite.sh). This test will check, on the host with no VM, that every
-# case is in a group folder (tests/cases: core, tracing, faults;
+# case is in a group folder (tests/cases: core, tracing, faults, zoned;
 # tests/host: tooling, driver), that no two cases of one tree share a
 # number, that each has exactly one DESCRIPTION of one line and at most
 # 80 characters, that usage_pick lists them in number order with
@@ -52,7 +52,7 @@ _tree() {
 	echo "ok: $dir: ${#seen[@]} cases in $*"
 }
 
-_tree "$repo/tests/cases" 'DESCRIPTION=' core tracing faults
+_tree "$repo/tests/cases" 'DESCRIPTION=' core tracing faults zoned
 _tree "$repo/tests/host" '# DESCRIPTION: ' tooling driver
 
 mapfile -t all < <(TESTS='' usage_pick "$repo/tests/cases")
