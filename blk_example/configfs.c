@@ -316,17 +316,18 @@ static ssize_t blkex_shape_store(struct config_item *item, const char *page,
 }
 
 #define BLKEX_SHAPE_ATTR(NAME)						\
+static const size_t blkex_shape_off_##NAME =				\
+	offsetof(struct blkex_shape, NAME);				\
 static ssize_t blkex_dev_##NAME##_show(struct config_item *item,	\
 				       char *page)			\
 {									\
-	return blkex_shape_show(item, page,				\
-				offsetof(struct blkex_shape, NAME));	\
+	return blkex_shape_show(item, page, blkex_shape_off_##NAME);	\
 }									\
 static ssize_t blkex_dev_##NAME##_store(struct config_item *item,	\
 					const char *page, size_t count)	\
 {									\
 	return blkex_shape_store(item, page, count, #NAME,		\
-				 offsetof(struct blkex_shape, NAME),	\
+				 blkex_shape_off_##NAME,		\
 				 &blkex_param_##NAME);			\
 }									\
 CONFIGFS_ATTR(blkex_dev_, NAME)

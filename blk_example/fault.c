@@ -4,9 +4,9 @@
  * slow every request down, or drop requests so that .timeout has to end
  * them. This file decides (blkex_fault_decide(), under store_mutex, before
  * any copy) and records: the bad-block table, the counts, read-only debugfs
- * copies (lockdown refuses writable debugfs files). Disks start with fault_param.c's settings; configfs.c
- * owns the attributes, checks a value whole and sets it through
- * blkex_fault_set()/_bad_*() under that mutex: old or new, never a mix.
+ * copies (lockdown refuses writable debugfs files). Disks start with
+ * fault_param.c's settings; configfs.c owns the attributes, checks a value
+ * whole, sets it by blkex_fault_set()/_bad_*() under that mutex: old or new.
  *
  * Bad sectors live in the kernel's own table, struct badblocks
  * (block/badblocks.c, md's and null_blk's): a page of 512 entries of at
