@@ -315,9 +315,9 @@ static ssize_t blkex_shape_store(struct config_item *item, const char *page,
 	return count;
 }
 
-#define BLKEX_SHAPE_ATTR(NAME)						\
+#define BLKEX_SHAPE_ATTR(NAME, FIELD)					\
 static const size_t blkex_shape_off_##NAME =				\
-	offsetof(struct blkex_shape, NAME);				\
+	offsetof(struct blkex_shape, FIELD);				\
 static ssize_t blkex_dev_##NAME##_show(struct config_item *item,	\
 				       char *page)			\
 {									\
@@ -332,8 +332,8 @@ static ssize_t blkex_dev_##NAME##_store(struct config_item *item,	\
 }									\
 CONFIGFS_ATTR(blkex_dev_, NAME)
 
-BLKEX_SHAPE_ATTR(mbps);
-BLKEX_SHAPE_ATTR(iops);
+BLKEX_SHAPE_ATTR(mbps, mbps);
+BLKEX_SHAPE_ATTR(iops, iops);
 
 static struct configfs_attribute *blkex_core_attrs[] = {
 	&blkex_dev_attr_num_sectors,
