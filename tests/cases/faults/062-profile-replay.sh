@@ -149,13 +149,14 @@ test_case() {
 			_fail "replayed median $rep_med us is not within 10% of the recorded $rec_med us"
 	else
 		# The wall clock's own bound, looser than the and
-		# still one a replay that ignored the profile fails: measured
-		# 5.8-6.8 pp and +18% on a loaded 2-core host.
-		echo "wall clock: worst bucket $worst pp, medians $rec_med/$rep_med us (bounds 15 pp, 35%)"
+		# still one a replay that ignored the profile fails (its
+		# median would be some 95% short): measured 5.8-9.1 pp, and
+		# medians (interpolated in log2 buckets) +15% to +35%.
+		echo "wall clock: worst bucket $worst pp, medians $rec_med/$rep_med us (bounds 15 pp, 50%)"
 		awk -v w="$worst" 'BEGIN { exit !(w <= 15) }' ||
 			_fail "wall clock: a bucket's share differs by $worst percentage points (> 15)"
-		_within_pct "$rep_med" "$rec_med" 35 ||
-			_fail "wall clock: replayed median $rep_med us is not within 35% of the recorded $rec_med us"
+		_within_pct "$rep_med" "$rec_med" 50 ||
+			_fail "wall clock: replayed median $rep_med us is not within 50% of the recorded $rec_med us"
 	fi
 
 	n1=$(_rows "$TMPDIR"/q2c.out "@disk_usecs[$dev1, read]" | awk '{ n += $3 } END { print n + 0 }')
