@@ -13,7 +13,7 @@
 #           delay_us switches between 0 and 200 on the whole disk;
 #   blkex1  ext4 filled with checksummed files, some deleted, synced and
 #           trimmed in rounds, then checked with fsck;
-#   blkex2  a disk with an 8 MiB write cache (cache_size), cut in rounds:
+#   blkex2  a sparse disk (store=sparse) with an 8 MiB write cache, cut in rounds:
 #           fio writes a range and flushes it (end_fsync), writes another
 #           range unflushed, power 0 and 1 with cache_loss taking turns
 #           (all, random, torn), then fio verifies the flushed range;
@@ -172,6 +172,7 @@ done
 mkdir $cdir
 echo 131072 > $cdir/num_sectors
 echo 8 > $cdir/cache_size
+echo sparse > $cdir/store
 echo 1 > $cdir/power
 cdev=/dev/$(cat $cdir/disk_name)
 for ((i = 0; i < 100; i++)); do
