@@ -9,7 +9,12 @@
 # TAP, ending with "N passed, N failed, N skipped". Exits non-zero on any
 # failure, including a kernel log with an oops, warning or lockdep report
 # anywhere in a boot. Logs: build/test-results/KVER/ and
-# build/test-results/host/. The whole suite takes about 42 minutes here (89 results).
+# build/test-results/host/. The kernels boot side by side, one VM per CPU
+# (TEST_LANES): each VM is one emulator thread (-accel tcg,thread=single),
+# so two CPUs run two kernels' suites in the time of one. Their results
+# stream as comments ("# [KVER] ok - ...") while they run, and are
+# numbered, kernel by kernel, once every lane has ended. The whole suite
+# takes about 50 minutes here (two kernels, 119 results).
 # Before it builds anything it refuses (status 2) an unknown argument, a
 # kernel without headers or image, a TESTS that matches no case, and a
 # knob that is not a number.
@@ -25,13 +30,17 @@
 #                     boots no suite VM, e.g. TESTS='^008-entry'
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
-#   TEST_ZBD_FULL=1   zoned/072 runs blktests zbd/001-007 on the disk and
-#                     on null_blk zoned (about 400 s); default: 001-004
-#                     on the disk alone
+#   TEST_ZBD_FULL=0   zoned/072 runs blktests zbd/001-004 on the disk
+#                     alone; default (1): zbd/001-007 on the disk and on
+#                     null_blk zoned beside it (about 400 s)
+#   TEST_LANES=N      kernels booted at once; default: the host's CPUs
+#                     (nproc); 1: one after another
 #   TEST_HOST_DIR=DIR the host-side cases; default tests/host
 #   TEST_KDIR=DIR     the kernel build tree (vm/build-module.sh);
 #                     default /lib/modules/KVER/build
-#   VM_*              the VM (vm/boot.sh, below)
+#   VM_*              the VM (vm/boot.sh, below); here VM_TIMEOUT is 3600
+#                     by default: a lane beside another runs a whole
+#                     kernel's cases, past boot.sh's 1800 on a slow host
 set -euo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
@@ -47,8 +56,11 @@ usage_noargs "$@"
 mapfile -t kvers < <("$repo/vm/kernels.sh")
 [ "${#kvers[@]}" -gt 0 ] || { echo "run.sh: no kernel with headers installed; run make deps" >&2; exit 2; }
 usage_kver KVERS
-usage_uint TEST_SCALE_PCT BT_ATTACH_S
+usage_uint TEST_SCALE_PCT BT_ATTACH_S TEST_LANES
+usage_oneof TEST_ZBD_FULL 0 1
 usage_vm_knobs
+[ "${TEST_LANES:-1}" -gt 0 ] || usage_fail "TEST_LANES: at least 1"
+export VM_TIMEOUT=${VM_TIMEOUT:-3600}
 [ -z "${TEST_HOST_DIR:-}" ] || [ -d "$TEST_HOST_DIR" ] ||
 	usage_fail "TEST_HOST_DIR: no directory $TEST_HOST_DIR"
 mapfile -t cases < <(usage_pick "$here/cases")
@@ -72,9 +84,20 @@ _result() {
 	echo "$status $n $kver/$rest"
 }
 
+# A lane boots one kernel (vm_each_kernel) and writes what it saw to
+# its file, a line each: "R LINE" a result (numbered later by _result),
+# "C TEXT" a comment. Results and boot.sh's own messages also go at once
+# to fd 3, the suite's output, as comments, so a run stopped from outside
+# still shows how far each kernel got.
+#
 # The hooks of vm_each_kernel (vm/each-kernel.sh). The guest runs what a
 # user runs on their own machine (make test-here), with the module built
 # here, so every boot goes through its checks too.
+_lane_result() {
+	echo "R $1"
+	echo "# [$job_kver] $1" >&3
+}
+
 each_job() {
 	local kver=$1
 	job_kver=$kver
@@ -82,49 +105,93 @@ each_job() {
 	EACH_JOB=$EACH_OUT/suite-job.sh
 	rm -rf "$EACH_OUT"
 	mkdir -p "$EACH_OUT"
-	echo "# $kver: building the module"
-	if vm_build "$kver" "$EACH_OUT"; then
-		_result "ok - build" "$kver"
+	echo "C $kver: building the module"
+	if vm_build "$kver" "$EACH_OUT" | sed 's/^/C /'; then
+		_lane_result "ok - build"
 	else
-		_result "not ok - build" "$kver"
+		_lane_result "not ok - build"
 	fi
 	{
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BT_ATTACH_S=${BT_ATTACH_S:-180}"
-		echo "export TEST_ZBD_FULL=${TEST_ZBD_FULL:-0}"
+		echo "export TEST_ZBD_FULL=${TEST_ZBD_FULL:-1}"
 		printf 'export TESTS=%q\n' "${TESTS:-.}"
 		echo "export BLKEX_KO=/mnt/repo/build/$kver/blk_example.ko"
 		echo "export HERE_OUT=/mnt/out HERE_TAP=raw TEST_LOCKDOWN=1"
 		echo "exec bash /mnt/repo/tests/here.sh"
 	} > "$EACH_JOB"
-	echo "# $kver: booting the VM"
+	echo "C $kver: booting the VM"
 	seen=0
 }
 
 each_line() {
 	case $1 in
 	"ok - "* | "not ok - "*)
-		_result "$1" "$job_kver"
+		_lane_result "$1"
 		seen=$((seen + 1)) ;;
-	*) echo "# $1" ;;
+	boot.sh:*)
+		echo "C $1"
+		echo "# [$job_kver] $1" >&3 ;;
+	*) echo "C $1" ;;
 	esac
 }
 
 each_done() {
 	local kver=$1 status=$2 i bad
-	[ "$status" = 0 ] || echo "# VM exit status $status"
+	[ "$status" = 0 ] || echo "C VM exit status $status"
 	for ((i = seen; i < ${#cases[@]}; i++)); do
-		_result "not ok - $(usage_case_name "$here/cases" "${cases[i]}") # the VM stopped before it ran" "$kver"
+		_lane_result "not ok - $(usage_case_name "$here/cases" "${cases[i]}") # the VM stopped before it ran"
 	done
 	if bad=$(vm_console_clean "$EACH_OUT"); then
-		_result "ok - kernel-log-clean" "$kver"
+		_lane_result "ok - kernel-log-clean"
 	else
-		[ -n "$bad" ] && printf '#   kernel: %s\n' "${bad//$'\n'/$'\n'#   kernel: }"
-		_result "not ok - kernel-log-clean" "$kver"
+		[ -n "$bad" ] && printf 'C   kernel: %s\n' "${bad//$'\n'/$'\n'C   kernel: }"
+		_lane_result "not ok - kernel-log-clean"
 	fi
 }
 
-vm_each_kernel "${kvers[@]}"
+# _lane_replay KVER STATUS: number and print lane KVER's lines.
+_lane_replay() {
+	local kver=$1 status=$2 kind line
+	while IFS= read -r line; do
+		kind=${line%% *}
+		line=${line#? }
+		case $kind in
+		R) _result "$line" "$kver" ;;
+		*) echo "# $line" ;;
+		esac
+	done < "$results/lane-$kver.log"
+	[ "$status" = 0 ] || _result "not ok - lane ended with status $status" "$kver"
+}
+
+# _lane_wait: wait for a lane to end and keep its status.
+_lane_wait() {
+	local pid st=0
+	wait -n -p pid || st=$?
+	lane_status[${lane_of[$pid]}]=$st
+	running=$((running - 1))
+}
+
+exec 3>&1
+declare -A lane_of=() lane_status=()
+running=0
+mkdir -p "$results"
+for kver in "${kvers[@]}"; do
+	while [ "$running" -ge "${TEST_LANES:-$(nproc)}" ]; do
+		_lane_wait
+	done
+	echo "# [$kver] lane started"
+	vm_each_kernel "$kver" > "$results/lane-$kver.log" 2>&1 &
+	lane_of[$!]=$kver
+	running=$((running + 1))
+done
+while [ "$running" -gt 0 ]; do
+	_lane_wait
+done
+exec 3>&-
+for kver in "${kvers[@]}"; do
+	_lane_replay "$kver" "${lane_status[$kver]}"
+done
 
 for hcase in "${hcases[@]}"; do
 	name=$(usage_case_name "${TEST_HOST_DIR:-$here/host}" "$hcase")
