@@ -7,7 +7,9 @@
 # (as an emulator crash would), and check that the bench booted again,
 # resumed without running a finished point twice, and produced every
 # artefact (bench/check-artefacts.sh); it checks completeness, never speed.
-# Runs on the host.
+# Runs on the host, in a lane of its own beside the other host cases
+# (tests/run.sh): it touches only build/bench-quick and build/KVER.
+# LANE: own
 set -euo pipefail
 
 repo=$(readlink -f "$(dirname "$(readlink -f "$0")")/../../..")
