@@ -10,7 +10,9 @@
 # report, plots and JSON from the sample in bench/sample and fails with a
 # message, not a traceback, on a missing directory, a directory without
 # points.log and an empty points.log; that trace_report.py summarises a
-# small saved `trace-cmd report` text and fails with a message on one with
+# small saved `trace-cmd report` text, counts the completions that
+# overtook an earlier request and were overtaken in another (per disk and
+# in all), and fails with a message on one with
 # no blk_example events and on a missing capture; that q2c.bt's BEGIN
 # refuses an unknown mode (run alone, as the host has no blk_example
 # tracepoints; skipped where bpftrace cannot run); and that the .deb ships
@@ -122,6 +124,16 @@ assert d["stages"][-1] == {"stage": "q2c", "count": 2, "mean_ns": 30000.0,
     "q2c_pct": 100.0, "p50_ns": 20000, "p99_ns": 40000}, d' "$tmp/trj" ||
 	{ cat "$tmp/trj"; _fail "trace_report.py --json -: not the summary"; }
 echo "ok: trace_report.py: summary and JSON of two requests"
+# crossing.report: on 253:0 a request queued first never completes, then
+# three complete in the order 3, 1, 2 (1 and 2 overtaken by 3; all three
+# overtook the first); 253:1 completes its two in order.
+_run "$tmp/tr" "$repo/tracing/trace_report.py" --text "$fixtures/crossing.report"
+[ "$rc" = 0 ] || { cat "$tmp/tr"; _fail "trace_report.py crossing: status $rc"; }
+[ "$(grep '^OUT_OF_ORDER' "$tmp/tr")" = "OUT_OF_ORDER 253:0 overtook 3 overtaken 2 of 3 completions
+OUT_OF_ORDER 253:1 overtook 0 overtaken 0 of 2 completions
+OUT_OF_ORDER all overtook 3 overtaken 2 of 5 completions" ] ||
+	{ cat "$tmp/tr"; _fail "trace_report.py crossing: wrong out-of-order counts"; }
+echo "ok: trace_report.py: out-of-order counts of crossing completions"
 _run "$tmp/tr" "$repo/tracing/trace_report.py" --text "$fixtures/no-blkex.report"
 _refused "trace_report.py on a capture with no blk_example events" 1 \
 	'no completed blk_example request' "$tmp/tr"
