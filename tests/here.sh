@@ -32,6 +32,7 @@
 #   TESTS=REGEX       only the cases whose file name or GROUP/NAME
 #                     matches (bash =~), e.g. TESTS='^00[1-5]-' or
 #                     '^tracing/' (groups: core, tracing, faults, zoned); default: all
+#   TESTS_SKIP=REGEX  leave out the cases it matches (as TESTS); default: none
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
 #   TEST_LOCKDOWN=0|1 1: run 099-lockdown, which raises this machine's

@@ -28,6 +28,15 @@
 #                     all. Groups: core, tracing, faults, zoned in tests/cases;
 #                     tooling, driver in tests/host. A host case alone
 #                     boots no suite VM, e.g. TESTS='^008-entry'
+#   TESTS_SKIP=REGEX  leave out the cases it matches (as TESTS)
+#   TEST_ICOUNT=REGEX the cases that run under the icount clock instead,
+#                     in a VM per kernel of their own booted with
+#                     "-icount shift=0,sleep=off" and blkex_clock=icount
+#                     (guest time counts instructions, so their timing
+#                     bounds hold on a loaded host; results named
+#                     KVER+icount/...); default '^faults/06[12]-' (the
+#                     latency profile's fidelity and the rate caps);
+#                     empty: none. Not with an -icount in VM_QEMU_ARGS
 #   TEST_SCALE_PCT=N  I/O sizes of the cases in percent; default 100
 #   BT_ATTACH_S=N     seconds bpftrace may take to attach; default 180
 #   TEST_ZBD_FULL=0   zoned/072 runs blktests zbd/001-004 on the disk
@@ -63,14 +72,28 @@ usage_vm_knobs
 export VM_TIMEOUT=${VM_TIMEOUT:-3600}
 [ -z "${TEST_HOST_DIR:-}" ] || [ -d "$TEST_HOST_DIR" ] ||
 	usage_fail "TEST_HOST_DIR: no directory $TEST_HOST_DIR"
-mapfile -t cases < <(usage_pick "$here/cases")
+icount=${TEST_ICOUNT-^faults/06[12]-}
+[[ ${VM_QEMU_ARGS:-} != *-icount* ]] || icount=''
+icases=()
+[ -z "$icount" ] || mapfile -t icases < <(TESTS_SKIP='' usage_pick "$here/cases" |
+	while read -r f; do
+		n=$(usage_case_name "$here/cases" "$f")
+		[[ ${f##*/} =~ $icount || $n =~ $icount ]] || continue
+		[[ -n ${TESTS_SKIP:-} && ( ${f##*/} =~ $TESTS_SKIP || $n =~ $TESTS_SKIP ) ]] ||
+			echo "$f"
+	done)
+mapfile -t cases < <(TESTS_SKIP="${TESTS_SKIP:-}${TESTS_SKIP:+|}${icount:-^$}" usage_pick "$here/cases")
 mapfile -t hcases < <(usage_pick "${TEST_HOST_DIR:-$here/host}")
-[ "$((${#cases[@]} + ${#hcases[@]}))" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
+[ "$((${#cases[@]} + ${#icases[@]} + ${#hcases[@]}))" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
 
-[ "${#cases[@]}" -gt 0 ] || kvers=()
+# The lanes: "KVER" runs the cases, "KVER+icount" the icases.
+lanes=()
+[ "${#cases[@]}" = 0 ] || lanes+=("${kvers[@]}")
+[ "${#icases[@]}" = 0 ] || lanes+=("${kvers[@]/%/+icount}")
 passed=0 failed=0 skipped=0 n=0
 echo "TAP version 13"
-echo "1..$(( (${#cases[@]} + 2) * ${#kvers[@]} + ${#hcases[@]} ))"
+echo "1..$(( (${#cases[@]} + 2) * (${#cases[@]} > 0) * ${#kvers[@]} +
+	(${#icases[@]} + 2) * (${#icases[@]} > 0) * ${#kvers[@]} + ${#hcases[@]} ))"
 
 # _result LINE KVER: number a guest result line and count it.
 _result() {
@@ -100,13 +123,14 @@ _lane_result() {
 
 each_job() {
 	local kver=$1
-	job_kver=$kver
-	EACH_OUT=$results/$kver
+	EACH_OUT=$results/$job_kver
 	EACH_JOB=$EACH_OUT/suite-job.sh
 	rm -rf "$EACH_OUT"
 	mkdir -p "$EACH_OUT"
-	echo "C $kver: building the module"
-	if vm_build "$kver" "$EACH_OUT" | sed 's/^/C /'; then
+	echo "C $job_kver: building the module"
+	# An icount lane builds its own copy: it may start while the same
+	# kernel's other lane still loads build/KVER.
+	if MODULE_OUT=$repo/build/$job_kver vm_build "$kver" "$EACH_OUT" | sed 's/^/C /'; then
 		_lane_result "ok - build"
 	else
 		_lane_result "not ok - build"
@@ -115,12 +139,12 @@ each_job() {
 		echo "export TEST_SCALE_PCT=${TEST_SCALE_PCT:-100}"
 		echo "export BT_ATTACH_S=${BT_ATTACH_S:-180}"
 		echo "export TEST_ZBD_FULL=${TEST_ZBD_FULL:-1}"
-		printf 'export TESTS=%q\n' "${TESTS:-.}"
-		echo "export BLKEX_KO=/mnt/repo/build/$kver/blk_example.ko"
+		printf 'export TESTS=%q TESTS_SKIP=%q\n' "$job_tests" "$job_skip"
+		echo "export BLKEX_KO=/mnt/repo/build/$job_kver/blk_example.ko"
 		echo "export HERE_OUT=/mnt/out HERE_TAP=raw TEST_LOCKDOWN=1"
 		echo "exec bash /mnt/repo/tests/here.sh"
 	} > "$EACH_JOB"
-	echo "C $kver: booting the VM"
+	echo "C $job_kver: booting the VM"
 	seen=0
 }
 
@@ -139,8 +163,8 @@ each_line() {
 each_done() {
 	local kver=$1 status=$2 i bad
 	[ "$status" = 0 ] || echo "C VM exit status $status"
-	for ((i = seen; i < ${#cases[@]}; i++)); do
-		_lane_result "not ok - $(usage_case_name "$here/cases" "${cases[i]}") # the VM stopped before it ran"
+	for ((i = seen; i < ${#job_cases[@]}; i++)); do
+		_lane_result "not ok - $(usage_case_name "$here/cases" "${job_cases[i]}") # the VM stopped before it ran"
 	done
 	if bad=$(vm_console_clean "$EACH_OUT"); then
 		_lane_result "ok - kernel-log-clean"
@@ -164,6 +188,26 @@ _lane_replay() {
 	[ "$status" = 0 ] || _result "not ok - lane ended with status $status" "$kver"
 }
 
+# _lane LANE: boot lane LANE ("KVER" or "KVER+icount") in this shell, a
+# background one.
+_lane() {
+	local c
+	job_kver=$1
+	if [[ $1 == *+icount ]]; then
+		job_cases=("${icases[@]}")
+		job_tests="^($(for c in "${icases[@]}"; do usage_case_name "$here/cases" "$c"; done |
+			paste -sd '|'))\$"
+		job_skip=''
+		export VM_QEMU_ARGS="${VM_QEMU_ARGS:-}${VM_QEMU_ARGS:+ }-icount shift=0,sleep=off"
+		export VM_APPEND="${VM_APPEND:-}${VM_APPEND:+ }blkex_clock=icount"
+	else
+		job_cases=("${cases[@]}")
+		job_tests=${TESTS:-.}
+		job_skip="${TESTS_SKIP:-}${TESTS_SKIP:+|}${icount:-^\$}"
+	fi
+	vm_each_kernel "${1%+icount}"
+}
+
 # _lane_wait: wait for a lane to end and keep its status.
 _lane_wait() {
 	local pid st=0
@@ -176,21 +220,21 @@ exec 3>&1
 declare -A lane_of=() lane_status=()
 running=0
 mkdir -p "$results"
-for kver in "${kvers[@]}"; do
+for lane in "${lanes[@]}"; do
 	while [ "$running" -ge "${TEST_LANES:-$(nproc)}" ]; do
 		_lane_wait
 	done
-	echo "# [$kver] lane started"
-	vm_each_kernel "$kver" > "$results/lane-$kver.log" 2>&1 &
-	lane_of[$!]=$kver
+	echo "# [$lane] lane started"
+	_lane "$lane" > "$results/lane-$lane.log" 2>&1 &
+	lane_of[$!]=$lane
 	running=$((running + 1))
 done
 while [ "$running" -gt 0 ]; do
 	_lane_wait
 done
 exec 3>&-
-for kver in "${kvers[@]}"; do
-	_lane_replay "$kver" "${lane_status[$kver]}"
+for lane in "${lanes[@]}"; do
+	_lane_replay "$lane" "${lane_status[$lane]}"
 done
 
 # The host-side cases run in order in one lane; a case whose header says

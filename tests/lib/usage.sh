@@ -175,12 +175,16 @@ usage_vm_knobs() {
 # GROUP/NAME (e.g. '^tracing/'); not by path: a checkout in, say,
 # /work/clone-036 would match every case. In file-name order, whatever
 # the group: a case's number places it (099-lockdown runs last).
+# TESTS_SKIP=REGEX (the same way) leaves out the cases it matches.
 usage_pick() {
-	local f
+	local f n
 	[ -d "$1" ] || return 0
 	while read -r f; do
-		[[ ${f##*/} =~ ${TESTS:-.} || $(usage_case_name "$1" "$f") =~ ${TESTS:-.} ]] &&
-			echo "$f"
+		n=$(usage_case_name "$1" "$f")
+		[[ ${f##*/} =~ ${TESTS:-.} || $n =~ ${TESTS:-.} ]] || continue
+		[[ -n ${TESTS_SKIP:-} && ( ${f##*/} =~ $TESTS_SKIP || $n =~ $TESTS_SKIP ) ]] &&
+			continue
+		echo "$f"
 	done < <(find "$1" -mindepth 1 -maxdepth 2 -name '[0-9]*.sh' |
 		 awk -F/ '{ print $NF "\t" $0 }' | sort | cut -f 2-)
 	return 0
