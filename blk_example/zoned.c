@@ -463,31 +463,46 @@ blk_status_t blkex_zoned_write(struct blkex_dev *dev, struct request *rq)
 	return BLK_STS_OK;
 }
 
+/*
+ * Open and finish take a zone out of the condition it is in: an empty or
+ * closed zone must first find the slots it is about to use (and a closed
+ * one leaves the closed count), an open one leaves its open count. Only
+ * a zone in one of those four conditions can be opened or finished.
+ */
+static blk_status_t blkex_zone_leave(struct blkex_zoned *zd,
+				     struct blkex_zone *zone)
+{
+	blk_status_t ret;
+
+	switch (zone->cond) {
+	case BLK_ZONE_COND_EMPTY:
+		return blkex_check_resources(zd, zone);
+	case BLK_ZONE_COND_IMP_OPEN:
+		zd->nr_imp_open--;
+		return BLK_STS_OK;
+	case BLK_ZONE_COND_EXP_OPEN:
+		zd->nr_exp_open--;
+		return BLK_STS_OK;
+	case BLK_ZONE_COND_CLOSED:
+		ret = blkex_check_resources(zd, zone);
+		if (ret == BLK_STS_OK)
+			zd->nr_closed--;
+		return ret;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
+
 static blk_status_t blkex_zone_open(struct blkex_zoned *zd,
 				    struct blkex_zone *zone)
 {
 	blk_status_t ret;
 
-	switch (zone->cond) {
-	case BLK_ZONE_COND_EXP_OPEN:
+	if (zone->cond == BLK_ZONE_COND_EXP_OPEN)
 		return BLK_STS_OK;
-	case BLK_ZONE_COND_EMPTY:
-		ret = blkex_check_resources(zd, zone);
-		if (ret != BLK_STS_OK)
-			return ret;
-		break;
-	case BLK_ZONE_COND_IMP_OPEN:
-		zd->nr_imp_open--;
-		break;
-	case BLK_ZONE_COND_CLOSED:
-		ret = blkex_check_resources(zd, zone);
-		if (ret != BLK_STS_OK)
-			return ret;
-		zd->nr_closed--;
-		break;
-	default:
-		return BLK_STS_IOERR;
-	}
+	ret = blkex_zone_leave(zd, zone);
+	if (ret != BLK_STS_OK)
+		return ret;
 	zone->cond = BLK_ZONE_COND_EXP_OPEN;
 	zd->nr_exp_open++;
 	return BLK_STS_OK;
@@ -522,29 +537,11 @@ static blk_status_t blkex_zone_finish(struct blkex_zoned *zd,
 {
 	blk_status_t ret;
 
-	switch (zone->cond) {
-	case BLK_ZONE_COND_FULL:
+	if (zone->cond == BLK_ZONE_COND_FULL)
 		return BLK_STS_OK;
-	case BLK_ZONE_COND_EMPTY:
-		ret = blkex_check_resources(zd, zone);
-		if (ret != BLK_STS_OK)
-			return ret;
-		break;
-	case BLK_ZONE_COND_IMP_OPEN:
-		zd->nr_imp_open--;
-		break;
-	case BLK_ZONE_COND_EXP_OPEN:
-		zd->nr_exp_open--;
-		break;
-	case BLK_ZONE_COND_CLOSED:
-		ret = blkex_check_resources(zd, zone);
-		if (ret != BLK_STS_OK)
-			return ret;
-		zd->nr_closed--;
-		break;
-	default:
-		return BLK_STS_IOERR;
-	}
+	ret = blkex_zone_leave(zd, zone);
+	if (ret != BLK_STS_OK)
+		return ret;
 	zone->cond = BLK_ZONE_COND_FULL;
 	zone->wp = zone->start + zone->len;
 	return BLK_STS_OK;
