@@ -13,6 +13,9 @@
 #   append    128k direct writes (io_uring) at each depth of
 #             ZONED_APPEND_DEPTHS overwriting a file on a fresh btrfs -O
 #             zoned, which writes data with REQ_OP_ZONE_APPEND
+#   appendjobs the same by each number of ZONED_APPEND_JOBS writers, each
+#             on a file of its own at iodepth 1 (one writer at depth was
+#             seen with one append in flight at a time)
 # both devices each repeat, in a rotated order. The scheduler is the same
 # for both: none where the kernel has zone write plugging (6.10 on),
 # mq-deadline before (its zone write lock lets a zoned disk take writes at
@@ -35,16 +38,19 @@
 # zones. -h or --help prints this.
 #
 # Environment: ZONED_DEPTHS (seqwrite iodepths, "1 16"),
-# ZONED_APPEND_DEPTHS (append iodepths, "16"), ZONED_REPS (5), ZONED_MB
+# ZONED_APPEND_DEPTHS (append iodepths, "16"), ZONED_APPEND_JOBS
+# (appendjobs writers, "16"), ZONED_REPS (5), ZONED_MB
 # (each disk's size in MiB, 256), ZONED_ZONE_MB (zone size in MiB, 4),
 # ZONED_NR_CONV (conventional zones at the start, 0), ZONED_APPEND_MAX
 # (zone_append_max_sectors of both disks, where null_blk has it (6.12):
 # 2048, native zone appends; blk_example's 0, appends emulated by the
 # block layer, only on 6.12), ZONED_FILE_MB (the append point's file,
 # written once by each run, 64), ZONED_SCHED (auto, none or mq-deadline;
-# auto as above), BLKEX_ARGS (more module parameters of blk_example,
+# auto as above), ZONED_STALL (guest seconds without a finished run
+# after which the guest dumps its blocked tasks and powers off, 300),
+# BLKEX_ARGS (more module parameters of blk_example,
 # NAME=VALUE each), KVER (default: the newest kernel with headers),
-# BENCH_OUT (results directory), VM_MEM (3G), VM_TIMEOUT (3600),
+# BENCH_OUT (results directory), VM_MEM (3G), VM_TIMEOUT (1800),
 # VM_QEMU_ARGS and the other VM_* knobs of vm/boot.sh. 6.1 does not boot
 # under the icount clock with this QEMU (docs/bench/2026-12-03-ab-copy-
 # inline.md).
@@ -58,7 +64,7 @@ repo=$(readlink -f "$here/..")
 . "$repo/vm/each-kernel.sh"
 USAGE_SEE=(vm/boot.sh)
 usage_noargs "$@"
-usage_uint ZONED_DEPTHS ZONED_APPEND_DEPTHS ZONED_REPS ZONED_MB ZONED_ZONE_MB ZONED_FILE_MB
+usage_uint ZONED_DEPTHS ZONED_APPEND_DEPTHS ZONED_APPEND_JOBS ZONED_STALL ZONED_REPS ZONED_MB ZONED_ZONE_MB ZONED_FILE_MB
 USAGE_MIN=0 usage_uint ZONED_NR_CONV ZONED_APPEND_MAX
 usage_oneof ZONED_SCHED auto none mq-deadline
 usage_blkex_args BLKEX_ARGS
@@ -69,6 +75,10 @@ mb=${ZONED_MB:-256} zmb=${ZONED_ZONE_MB:-4}
 (( mb % zmb == 0 )) || usage_fail "ZONED_MB: '$mb' is not a multiple of ZONED_ZONE_MB ($zmb)"
 (( ${ZONED_NR_CONV:-0} < mb / zmb )) ||
 	usage_fail "ZONED_NR_CONV: '${ZONED_NR_CONV}' leaves no sequential zone of $((mb / zmb))"
+for n in ${ZONED_APPEND_JOBS:-16}; do
+	(( ${ZONED_FILE_MB:-64} % n == 0 && 32 % n == 0 )) ||
+		usage_fail "ZONED_APPEND_JOBS: '$n' does not divide ZONED_FILE_MB (${ZONED_FILE_MB:-64}) and 32"
+done
 (( ${ZONED_FILE_MB:-64} * 2 < mb )) ||
 	usage_fail "ZONED_FILE_MB: '${ZONED_FILE_MB}' needs a disk of more than twice it (ZONED_MB $mb)"
 
@@ -88,7 +98,7 @@ each_job() {
 	"$repo/vm/build-module.sh" "$kver"
 	cp "$repo/build/$kver/blk_example.ko" "$out/"
 	{
-		for v in ZONED_DEPTHS ZONED_APPEND_DEPTHS ZONED_REPS ZONED_MB ZONED_ZONE_MB \
+		for v in ZONED_DEPTHS ZONED_APPEND_DEPTHS ZONED_APPEND_JOBS ZONED_STALL ZONED_REPS ZONED_MB ZONED_ZONE_MB \
 			 ZONED_NR_CONV ZONED_APPEND_MAX ZONED_FILE_MB ZONED_SCHED BLKEX_ARGS; do
 			[ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 		done
@@ -108,7 +118,7 @@ each_done() {
 	[ "$2" = 0 ] || exit "$2"
 }
 
-VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
+VM_MEM=${VM_MEM:-3G} VM_TIMEOUT=${VM_TIMEOUT:-1800} \
 VM_QEMU_ARGS="${VM_QEMU_ARGS:-} $clock_args" \
 	vm_each_kernel "$kver"
 

@@ -14,6 +14,11 @@
 #             -O zoned, made afresh (mkfs, fio's buffered lay-out of the
 #             file, sync) before each run: btrfs writes data to a zoned
 #             disk with REQ_OP_ZONE_APPEND
+#   appendjobs the same with ZONED_APPEND_JOBS writers, each at iodepth 1
+#             on a file of its own (ZONED_FILE_MB / writers), as the
+#             "depth" column: one writer at iodepth 16 was seen with one
+#             append in flight at a time (check.txt), many writers are
+#             what puts appends in flight together
 # Each repeat runs both devices, starting one further along than the
 # repeat before. Writes raw/<point>_<dev>_qd<depth>_r<rep>.json, settings.txt
 # (each disk's queue limits and scheduler), and, after the timed runs, one
@@ -31,6 +36,7 @@ TR=/sys/kernel/tracing/instances/blkex-zoned
 
 : "${ZONED_DEPTHS:=1 16}"
 : "${ZONED_APPEND_DEPTHS:=16}"
+: "${ZONED_APPEND_JOBS:=16}"
 : "${ZONED_REPS:=5}"
 : "${ZONED_MB:=256}"
 : "${ZONED_ZONE_MB:=4}"
@@ -129,38 +135,46 @@ _seqwrite() {
 		--size="${4:-100%}" --output-format=json --eta=never --output="$3"
 }
 
-# _btrfs_up DEV: a fresh btrfs -O zoned on DEV at $MNT holding a laid-out
-# ZONED_FILE_MB file, its data on the disk.
+# _btrfs_up DEV JOBS: a fresh btrfs -O zoned on DEV at $MNT holding
+# ZONED_FILE_MB MiB of files laid out, one for each of JOBS writers
+# (fio's w.N.0), their data on the disk.
 _btrfs_up() {
 	blkzone reset "$1"
 	mkfs.btrfs -q -f -O zoned "$1" > /dev/null
 	mount -t btrfs "$1" $MNT
-	fio --name=layout --filename=$MNT/f --rw=write --bs=1M --size="${ZONED_FILE_MB}m" \
-		--ioengine=psync --end_fsync=1 --output=/dev/null
+	fio --name=w --directory=$MNT --numjobs="$2" --rw=write --bs=1M \
+		--size=$((ZONED_FILE_MB / $2))m --ioengine=psync --end_fsync=1 --output=/dev/null
 	sync
 }
 
-# _append DEPTH OUT [SIZE]: direct overwrites of the file at depth (all of
-# it, or SIZE).
+# _append DEPTH JOBS OUT [SIZE]: JOBS writers each overwrite their file
+# with direct writes at DEPTH (all of them, or SIZE in all).
 _append() {
-	fio --name=append --filename=$MNT/f --rw=write --bs=128k --direct=1 \
+	local size=${4:-${ZONED_FILE_MB}m}
+	fio --name=w --directory=$MNT --numjobs="$2" --group_reporting \
+		--rw=write --bs=128k --direct=1 \
 		--ioengine=io_uring --iodepth="$1" --iodepth_batch_submit="$1" \
-		--iodepth_batch_complete_min=1 --size="${ZONED_FILE_MB}m" \
-		--io_size="${3:-${ZONED_FILE_MB}m}" --fallocate=none --lat_percentiles=1 \
-		--output-format=json --eta=never --output="$2"
+		--iodepth_batch_complete_min=1 --size=$((ZONED_FILE_MB / $2))m \
+		--io_size=$((${size%m} / $2))m --fallocate=none --lat_percentiles=1 \
+		--output-format=json --eta=never --output="$3"
 }
 
 _btrfs_down() {
 	umount $MNT
 }
 
-# _run POINT DEV DEPTH OUT [SIZE]: one run of POINT on DEV.
+# _run POINT DEV DEPTH OUT [SIZE]: one run of POINT on DEV; DEPTH is the
+# number of writers for appendjobs.
 _run() {
 	case $1 in
 	seqwrite) _seqwrite "${DEV[$2]}" "$3" "$4" "${5:-}" ;;
 	append)
-		_btrfs_up "${DEV[$2]}"
-		_append "$3" "$4" "${5:-}"
+		_btrfs_up "${DEV[$2]}" 1
+		_append "$3" 1 "$4" "${5:-}"
+		_btrfs_down ;;
+	appendjobs)
+		_btrfs_up "${DEV[$2]}" "$3"
+		_append 1 "$3" "$4" "${5:-}"
 		_btrfs_down ;;
 	esac
 }
@@ -216,6 +230,19 @@ _trace_sum() {
 	rmdir $TR
 }
 
+# A run that stops making progress (ZONED_STALL guest seconds without a
+# finished fio run) dumps the blocked tasks to the console and powers the
+# VM off, rather than holding the host until VM_TIMEOUT.
+date +%s > /tmp/zoned-progress
+(
+	while sleep 10; do
+		(( $(date +%s) - $(cat /tmp/zoned-progress) > ${ZONED_STALL:-300} )) || continue
+		echo "zoned: no progress for ${ZONED_STALL:-300} s: blocked tasks follow" > /dev/kmsg
+		echo w > /proc/sysrq-trigger
+		sleep 2
+		echo o > /proc/sysrq-trigger
+	done
+) &
 mkdir -p "$out/raw" "$out/check" $MNT
 modprobe btrfs
 _up
@@ -224,6 +251,7 @@ _settings | tee "$out/settings.txt"
 points=()
 for qd in $ZONED_DEPTHS; do points+=("seqwrite $qd"); done
 for qd in $ZONED_APPEND_DEPTHS; do points+=("append $qd"); done
+for n in $ZONED_APPEND_JOBS; do points+=("appendjobs $n"); done
 echo "zoned: $(uname -r), $ZONED_REPS repeats of ${#points[@]} points on ${devs[*]}"
 for ((rep = 1; rep <= ZONED_REPS; rep++)); do
 	for p in "${points[@]}"; do
@@ -232,6 +260,7 @@ for ((rep = 1; rep <= ZONED_REPS; rep++)); do
 			d=${devs[(i + rep - 1) % ${#devs[@]}]}
 			echo "zoned: rep $rep $point $d iodepth $qd"
 			_run "$point" "$d" "$qd" "$out/raw/${point}_${d}_qd${qd}_r$rep.json"
+			date +%s > /tmp/zoned-progress
 		done
 	done
 done
@@ -241,19 +270,22 @@ done
 for p in "${points[@]}"; do
 	read -r point qd <<< "$p"
 	for d in "${devs[@]}"; do
-		size=32m
-		if [ "$point" = append ]; then
-			_btrfs_up "${DEV[$d]}"
+		f=$out/check/${point}_${d}_qd$qd.json
+		if [ "$point" = seqwrite ]; then
 			_trace_on "${DEV[$d]}"
-			_append "$qd" "$out/check/${point}_${d}_qd$qd.json" $size
+			_seqwrite "${DEV[$d]}" "$qd" "$f" 32m
+			sum=$(_trace_sum)
+		else
+			jobs=1
+			[ "$point" = append ] || jobs=$qd
+			_btrfs_up "${DEV[$d]}" "$jobs"
+			_trace_on "${DEV[$d]}"
+			_append $((qd / jobs)) "$jobs" "$f" 32m
 			sum=$(_trace_sum)
 			_btrfs_down
-		else
-			_trace_on "${DEV[$d]}"
-			_seqwrite "${DEV[$d]}" "$qd" "$out/check/${point}_${d}_qd$qd.json" $size
-			sum=$(_trace_sum)
 		fi
 		echo "$point $d qd$qd$sum" | tee -a "$out/check.txt"
+		date +%s > /tmp/zoned-progress
 	done
 done
 
