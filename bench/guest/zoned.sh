@@ -46,7 +46,7 @@ TR=/sys/kernel/tracing/instances/blkex-zoned
 : "${ZONED_SCHED:=auto}"
 : "${BLKEX_ARGS:=}"
 
-declare -A DEV=([blkex]=/dev/blkex0 [nullblk]=/dev/nullb0)
+declare -A node=([blkex]=/dev/blkex0 [nullblk]=/dev/nullb0)
 devs=(blkex nullblk)
 
 # The scheduler: none where the kernel has zone write plugging (6.10 on),
@@ -99,11 +99,11 @@ _up() {
 		echo "$ZONED_APPEND_MAX" > $NULLB/zone_append_max_sectors
 	echo 1 > $NULLB/power
 	for d in "${devs[@]}"; do
-		_wait_dev "${DEV[$d]}"
-		q=/sys/block/${DEV[$d]#/dev/}/queue
+		_wait_dev "${node[$d]}"
+		q=/sys/block/${node[$d]#/dev/}/queue
 		echo "$sched" > "$q/scheduler"
 		grep -q "\[$sched\]" "$q/scheduler" ||
-			{ echo "zoned: ${DEV[$d]} did not take scheduler $sched" >&2; return 1; }
+			{ echo "zoned: ${node[$d]} did not take scheduler $sched" >&2; return 1; }
 	done
 }
 
@@ -114,13 +114,13 @@ _settings() {
 	echo "blkex: insmod blk_example.ko num_sectors=$((ZONED_MB * 2048)) zoned=1 zone_size=$ZONED_ZONE_MB zone_nr_conv=$ZONED_NR_CONV zone_append_max_sectors=$ZONED_APPEND_MAX $BLKEX_ARGS"
 	echo "nullblk: configfs size=$ZONED_MB memory_backed=1 irqmode=0 queue_mode=2 blocksize=512 hw_queue_depth=256 submit_queues=$(nproc) max_sectors=2048 zoned=1 zone_size=$ZONED_ZONE_MB zone_nr_conv=$ZONED_NR_CONV$([ ! -e $NULLB/zone_append_max_sectors ] || echo " zone_append_max_sectors=$ZONED_APPEND_MAX")"
 	for d in "${devs[@]}"; do
-		q=/sys/block/${DEV[$d]#/dev/}/queue
+		q=/sys/block/${node[$d]#/dev/}/queue
 		printf '%s:' "$d"
 		for f in zoned chunk_sectors nr_zones zone_append_max_bytes max_sectors_kb \
 			 max_open_zones max_active_zones scheduler; do
 			printf ' %s=%s' "$f" "$(tr ' ' , 2> /dev/null < "$q/$f")"
 		done
-		printf ' hw_queues=%s\n' "$(find "/sys/block/${DEV[$d]#/dev/}/mq" -mindepth 1 -maxdepth 1 | wc -l)"
+		printf ' hw_queues=%s\n' "$(find "/sys/block/${node[$d]#/dev/}/mq" -mindepth 1 -maxdepth 1 | wc -l)"
 	done
 	dmesg | grep -E 'nullb0|blkex0' | grep -i 'zone append' || true
 }
@@ -167,13 +167,13 @@ _btrfs_down() {
 # number of writers for appendjobs.
 _run() {
 	case $1 in
-	seqwrite) _seqwrite "${DEV[$2]}" "$3" "$4" "${5:-}" ;;
+	seqwrite) _seqwrite "${node[$2]}" "$3" "$4" "${5:-}" ;;
 	append)
-		_btrfs_up "${DEV[$2]}" 1
+		_btrfs_up "${node[$2]}" 1
 		_append "$3" 1 "$4" "${5:-}"
 		_btrfs_down ;;
 	appendjobs)
-		_btrfs_up "${DEV[$2]}" "$3"
+		_btrfs_up "${node[$2]}" "$3"
 		_append 1 "$3" "$4" "${5:-}"
 		_btrfs_down ;;
 	esac
@@ -272,14 +272,14 @@ for p in "${points[@]}"; do
 	for d in "${devs[@]}"; do
 		f=$out/check/${point}_${d}_qd$qd.json
 		if [ "$point" = seqwrite ]; then
-			_trace_on "${DEV[$d]}"
-			_seqwrite "${DEV[$d]}" "$qd" "$f" 32m
+			_trace_on "${node[$d]}"
+			_seqwrite "${node[$d]}" "$qd" "$f" 32m
 			sum=$(_trace_sum)
 		else
 			jobs=1
 			[ "$point" = append ] || jobs=$qd
-			_btrfs_up "${DEV[$d]}" "$jobs"
-			_trace_on "${DEV[$d]}"
+			_btrfs_up "${node[$d]}" "$jobs"
+			_trace_on "${node[$d]}"
 			_append $((qd / jobs)) "$jobs" "$f" 32m
 			sum=$(_trace_sum)
 			_btrfs_down
