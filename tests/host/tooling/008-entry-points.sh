@@ -6,7 +6,7 @@
 # edges. This test will, on the host and without booting anything, run
 # every entry point (tests/run.sh, tests/here.sh, tests/soak/run.sh,
 # tests/soak/here.sh, tests/debug/run.sh, bench/run.sh, bench/here.sh,
-# bench/ab.sh, bench/tracecost.sh) from a
+# bench/ab.sh, bench/tracecost.sh, bench/zoned.sh) from a
 # copy of the repository with qemu-system-x86_64, make and fio replaced by
 # stubs that record a call, and check: -h and --help exit 0 within a few
 # seconds and name every knob the script and the scripts it passes knobs on
@@ -80,6 +80,7 @@ declare -A reads=(
 	[bench/here.sh]="bench/here.sh bench/knobs.sh bench/guest/sweep.sh bench/guest/grid.sh tests/lib/here-checks.sh"
 	[bench/ab.sh]="bench/ab.sh bench/guest/ab.sh"
 	[bench/tracecost.sh]="bench/tracecost.sh bench/ab.sh bench/guest/ab.sh"
+	[bench/zoned.sh]="bench/zoned.sh bench/guest/zoned.sh"
 )
 for entry in "${!reads[@]}"; do
 	read -ra files <<< "${reads[$entry]}"
@@ -142,6 +143,11 @@ _run 2 bench/ab.sh a=. b=no-such-revision
 _run 2 bench/ab.sh a=. b=.+wq_mode=bound
 AB_WORKLOAD=randred-4k _run 2 bench/tracecost.sh
 _expect_in "$out/stderr" "AB_WORKLOAD typo via tracecost" "${workloads[@]}"
+ZONED_SCHED=deadline _run 2 bench/zoned.sh
+_expect_in "$out/stderr" "ZONED_SCHED typo" deadline none mq-deadline
+ZONED_ZONE_MB=3 _run 2 bench/zoned.sh
+ZONED_DEPTHS="1,16" _run 2 bench/zoned.sh
+BLKEX_ARGS="zone_sise=4" _run 2 bench/zoned.sh
 KVERS="${kvers[0]} 0.0-none" _run 2 tests/run.sh
 _expect_in "$out/stderr" "KVERS typo" "${kvers[@]}"
 TESTS='^no-such-case' _run 2 tests/run.sh
