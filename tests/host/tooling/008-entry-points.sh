@@ -6,7 +6,7 @@
 # edges. This test will, on the host and without booting anything, run
 # every entry point (tests/run.sh, tests/here.sh, tests/soak/run.sh,
 # tests/soak/here.sh, tests/debug/run.sh, bench/run.sh, bench/here.sh,
-# bench/ab.sh, bench/tracecost.sh) from a
+# bench/ab.sh, bench/tracecost.sh, bench/profile.sh) from a
 # copy of the repository with qemu-system-x86_64, make and fio replaced by
 # stubs that record a call, and check: -h and --help exit 0 within a few
 # seconds and name every knob the script and the scripts it passes knobs on
@@ -80,6 +80,7 @@ declare -A reads=(
 	[bench/here.sh]="bench/here.sh bench/knobs.sh bench/guest/sweep.sh bench/guest/grid.sh tests/lib/here-checks.sh"
 	[bench/ab.sh]="bench/ab.sh bench/guest/ab.sh"
 	[bench/tracecost.sh]="bench/tracecost.sh bench/ab.sh bench/guest/ab.sh"
+	[bench/profile.sh]="bench/profile.sh bench/guest/profile.sh"
 )
 for entry in "${!reads[@]}"; do
 	read -ra files <<< "${reads[$entry]}"
@@ -142,6 +143,9 @@ _run 2 bench/ab.sh a=. b=no-such-revision
 _run 2 bench/ab.sh a=. b=.+wq_mode=bound
 AB_WORKLOAD=randred-4k _run 2 bench/tracecost.sh
 _expect_in "$out/stderr" "AB_WORKLOAD typo via tracecost" "${workloads[@]}"
+PROFILE_RW=randred _run 2 bench/profile.sh
+_expect_in "$out/stderr" "PROFILE_RW typo" randred randread randwrite
+PROFILE_IOS=5k _run 2 bench/profile.sh
 KVERS="${kvers[0]} 0.0-none" _run 2 tests/run.sh
 _expect_in "$out/stderr" "KVERS typo" "${kvers[@]}"
 TESTS='^no-such-case' _run 2 tests/run.sh
