@@ -31,7 +31,7 @@ _job() {
 	fio --name=job --filename="$1" --direct=1 --ioengine=io_uring \
 		--rw="$PROFILE_RW" --bs="$PROFILE_BS" --iodepth="$PROFILE_DEPTH" \
 		--number_ios="$PROFILE_IOS" --size="${PROFILE_MB}M" \
-		--output-format=json --output="$2"
+		--eta=never --output-format=json --output="$2"
 }
 
 # _key DISK: the disk's device number as q2c.bt's disk mode keys it.
