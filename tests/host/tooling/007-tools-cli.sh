@@ -3,8 +3,10 @@
 # DESCRIPTION: the user-facing tools' command lines, with no VM
 #
 # the user-facing tools' command lines, on the host, with no VM. This test
-# will check that bench/sweep_report.py, tracing/capture.sh and
-# tracing/trace_report.py answer --help with status 0; that capture.sh -o
+# will check that bench/sweep_report.py, bench/profile_report.py,
+# tracing/capture.sh and tracing/trace_report.py answer --help with status
+# 0; that profile_report.py prints the fidelity table of a saved run and
+# refuses a directory that is not one; that capture.sh -o
 # without a file and an unknown option are usage errors (status 2, a
 # message, no unbound-variable crash); that sweep_report.py makes its
 # report, plots and JSON from the sample in bench/sample and fails with a
@@ -54,7 +56,7 @@ _refused() {
 
 # --help, status 0, and a usage line.
 for tool in bench/sweep_report.py bench/ab.py bench/check-artefacts.sh \
-	tracing/trace_report.py tracing/capture.sh; do
+	bench/profile_report.py tracing/trace_report.py tracing/capture.sh; do
 	for opt in -h --help; do
 		_run "$tmp/help" "$repo/$tool" "$opt"
 		[ "$rc" = 0 ] || { cat "$tmp/help"; _fail "$tool $opt: status $rc"; }
@@ -113,6 +115,20 @@ _run "$tmp/ab" "$repo/bench/ab.py" "$tmp/no-such-dir" old
 _refused "ab.py on a missing directory" 1 'no raw/ directory' "$tmp/ab"
 _run "$tmp/ab" "$repo/bench/check-artefacts.sh" "$tmp/no-such-dir"
 _refused "check-artefacts.sh on a missing directory" 2 'no such directory' "$tmp/ab"
+
+# profile_report.py: the fidelity table of a saved run (the icount replay
+# of 2026-12-07 that missed the bound, docs/bench/2026-12-07-profile.md;
+# its "no profile" rows are that boot's blkex2), and a refusal.
+_run "$tmp/pf" "$repo/bench/profile_report.py" "$fixtures/profile"
+[ "$rc" = 0 ] || { cat "$tmp/pf"; _fail "profile_report.py fixture: status $rc"; }
+for want in '| [64, 128) | 6.8 | 29.2 | 22.4 | 87.2 |' \
+	'Worst bucket: 24.0 pp at [8, 16); median +25.6%' 'does not hold'; do
+	grep -qF -- "$want" "$tmp/pf" ||
+		{ cat "$tmp/pf"; _fail "profile_report.py fixture: no '$want'"; }
+done
+echo "ok: profile_report.py: the fidelity table of a saved run"
+_run "$tmp/pf" "$repo/bench/profile_report.py" "$tmp/no-such-dir"
+_refused "profile_report.py on a missing directory" 1 'not the results of bench/profile.sh' "$tmp/pf"
 
 _run "$tmp/tr" "$repo/tracing/trace_report.py" --text "$fixtures/two-requests.report"
 [ "$rc" = 0 ] || { cat "$tmp/tr"; _fail "trace_report.py two-requests: status $rc"; }

@@ -6,7 +6,7 @@
 # edges. This test will, on the host and without booting anything, run
 # every entry point (tests/run.sh, tests/here.sh, tests/soak/run.sh,
 # tests/soak/here.sh, tests/debug/run.sh, bench/run.sh, bench/here.sh,
-# bench/ab.sh, bench/tracecost.sh, bench/zoned.sh) from a
+# bench/ab.sh, bench/tracecost.sh, bench/zoned.sh, bench/profile.sh) from a
 # copy of the repository with qemu-system-x86_64, make and fio replaced by
 # stubs that record a call, and check: -h and --help exit 0 within a few
 # seconds and name every knob the script and the scripts it passes knobs on
@@ -81,6 +81,7 @@ declare -A reads=(
 	[bench/ab.sh]="bench/ab.sh bench/guest/ab.sh"
 	[bench/tracecost.sh]="bench/tracecost.sh bench/ab.sh bench/guest/ab.sh"
 	[bench/zoned.sh]="bench/zoned.sh bench/guest/zoned.sh"
+	[bench/profile.sh]="bench/profile.sh bench/guest/profile.sh"
 )
 for entry in "${!reads[@]}"; do
 	read -ra files <<< "${reads[$entry]}"
@@ -148,6 +149,9 @@ _expect_in "$out/stderr" "ZONED_SCHED typo" deadline none mq-deadline
 ZONED_ZONE_MB=3 _run 2 bench/zoned.sh
 ZONED_DEPTHS="1,16" _run 2 bench/zoned.sh
 BLKEX_ARGS="zone_sise=4" _run 2 bench/zoned.sh
+PROFILE_RW=randred _run 2 bench/profile.sh
+_expect_in "$out/stderr" "PROFILE_RW typo" randred randread randwrite
+PROFILE_IOS=5k _run 2 bench/profile.sh
 KVERS="${kvers[0]} 0.0-none" _run 2 tests/run.sh
 _expect_in "$out/stderr" "KVERS typo" "${kvers[@]}"
 TESTS='^no-such-case' _run 2 tests/run.sh
