@@ -35,7 +35,7 @@ _pin() {
 }
 
 test_case() {
-	local ram avail0 avail1 avail2 kills resident mib=$((1 << 20)) err n
+	local ram avail0 avail1 avail2 kills resident mib=$((1 << 20)) err n slack
 	local fill=${PAST_RAM_FILL_MB:-300} pinned=0
 	ram=$(_meminfo MemTotal)
 	kills=$(_oom_kills)
@@ -90,7 +90,12 @@ test_case() {
 	_expect_eq "resident after blkdiscard" "$(cat $CFS/blkex0/resident)" 0
 	avail2=$(_meminfo MemAvailable)
 	echo "MemAvailable after blkdiscard $avail2 MiB"
-	((avail2 >= avail0 - 64)) || _fail "MemAvailable $avail2 MiB, was $avail0 MiB"
+	# A store that kept its pages would leave it $resident MiB short; the
+	# kernel's own drift after a 300 MiB fill was seen at 74 MiB (6.12),
+	# past the 64 MiB this allowed before: the slack is a third of the fill.
+	slack=$((resident / 3 > 64 ? resident / 3 : 64))
+	((avail2 >= avail0 - slack)) ||
+		_fail "MemAvailable $avail2 MiB, was $avail0 MiB (slack $slack MiB)"
 	dd if="$TMPDIR"/data of="$BLKEX_DEV" bs=1M seek=$((2 * ram)) oflag=direct status=none ||
 		_fail "a write after blkdiscard failed"
 	cmp "$TMPDIR"/data <(dd if="$BLKEX_DEV" bs=1M skip=$((2 * ram)) count=1 \
