@@ -76,15 +76,14 @@ export VM_TIMEOUT=${VM_TIMEOUT:-3600}
 	usage_fail "TEST_HOST_DIR: no directory $TEST_HOST_DIR"
 icount=${TEST_ICOUNT-^faults/06[12]-}
 [[ ${VM_QEMU_ARGS:-} != *-icount* ]] || icount=''
+# The kernel lanes leave out what the icount lanes run.
+main_skip="${TESTS_SKIP:-}${TESTS_SKIP:+|}${icount:-^\$}"
 icases=()
-[ -z "$icount" ] || mapfile -t icases < <(TESTS_SKIP='' usage_pick "$here/cases" |
+[ -z "$icount" ] || mapfile -t icases < <(usage_pick "$here/cases" |
 	while read -r f; do
-		n=$(usage_case_name "$here/cases" "$f")
-		[[ ${f##*/} =~ $icount || $n =~ $icount ]] || continue
-		[[ -n ${TESTS_SKIP:-} && ( ${f##*/} =~ $TESTS_SKIP || $n =~ $TESTS_SKIP ) ]] ||
-			echo "$f"
+		! usage_case_is "$here/cases" "$f" "$icount" || echo "$f"
 	done)
-mapfile -t cases < <(TESTS_SKIP="${TESTS_SKIP:-}${TESTS_SKIP:+|}${icount:-^$}" usage_pick "$here/cases")
+mapfile -t cases < <(TESTS_SKIP=$main_skip usage_pick "$here/cases")
 mapfile -t hcases < <(usage_pick "${TEST_HOST_DIR:-$here/host}")
 [ "$((${#cases[@]} + ${#icases[@]} + ${#hcases[@]}))" -gt 0 ] || { echo "run.sh: no case matches TESTS=${TESTS:-}" >&2; exit 2; }
 
@@ -208,7 +207,7 @@ _lane() {
 	else
 		job_cases=("${cases[@]}")
 		job_tests=${TESTS:-.}
-		job_skip="${TESTS_SKIP:-}${TESTS_SKIP:+|}${icount:-^\$}"
+		job_skip=$main_skip
 	fi
 	vm_each_kernel "${1%+icount}"
 }

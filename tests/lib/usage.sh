@@ -177,17 +177,22 @@ usage_vm_knobs() {
 # the group: a case's number places it (099-lockdown runs last).
 # TESTS_SKIP=REGEX (the same way) leaves out the cases it matches.
 usage_pick() {
-	local f n
+	local f
 	[ -d "$1" ] || return 0
 	while read -r f; do
-		n=$(usage_case_name "$1" "$f")
-		[[ ${f##*/} =~ ${TESTS:-.} || $n =~ ${TESTS:-.} ]] || continue
-		[[ -n ${TESTS_SKIP:-} && ( ${f##*/} =~ $TESTS_SKIP || $n =~ $TESTS_SKIP ) ]] &&
+		usage_case_is "$1" "$f" "${TESTS:-.}" || continue
+		[ -n "${TESTS_SKIP:-}" ] && usage_case_is "$1" "$f" "$TESTS_SKIP" &&
 			continue
 		echo "$f"
 	done < <(find "$1" -mindepth 1 -maxdepth 2 -name '[0-9]*.sh' |
 		 awk -F/ '{ print $NF "\t" $0 }' | sort | cut -f 2-)
 	return 0
+}
+
+# usage_case_is DIR FILE REGEX: case FILE of usage_pick DIR matches REGEX
+# by its file name or its GROUP/NAME, as TESTS picks.
+usage_case_is() {
+	[[ ${2##*/} =~ $3 || $(usage_case_name "$1" "$2") =~ $3 ]]
 }
 
 # usage_case_name DIR FILE: the name of case FILE of usage_pick DIR in
